@@ -1,0 +1,112 @@
+/*
+ * Scenario files and the parameter table.
+ *
+ * A scenario is a list of sections "[type name]" ("[sim]" has no name) of
+ * "key = value" lines. "like = OTHER" copies every key of an earlier
+ * section of the same type; later keys override. "#" starts a comment. A
+ * line that starts with white space continues the previous value on a new
+ * line (for multi-line pf rules). "--set type.name.key=value" overrides a
+ * key from the command line ("--set sim.seed=3" for [sim]).
+ *
+ * Every key of every section type is declared once in a param_spec table
+ * (name, type, bounds, default, help). The engine declares [sim] and
+ * [net]; each model declares its own section types and registers them with
+ * the same structure, so "./sim --params" prints one table.
+ *
+ * Errors read "FILE:LINE: SECTION.NAME.KEY: what was expected".
+ */
+#ifndef ENGINE_CONF_H
+#define ENGINE_CONF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+enum param_type {
+	PT_INT,		/* plain integer */
+	PT_DURATION,	/* "10s", "50us", "1.5ms", "0" -> ns */
+	PT_BITRATE,	/* "1Gbit", "100Mbit", "64Kbit", "9600bit" -> bit/s */
+	PT_PKTRATE,	/* "5000pps", "10kpps" -> packets/s */
+	PT_SIZE,	/* "1500", "64KB", "1MB" -> bytes */
+	PT_REAL,	/* "0.01", "1e-3", "5%" */
+	PT_BOOL,	/* yes|no|on|off|true|false|1|0 */
+	PT_ENUM,	/* one of choices "a|b|c" */
+	PT_STRING,	/* any single word or text */
+	PT_LIST,	/* space-separated words */
+	PT_TEXT,	/* multi-line text (rules) */
+};
+
+struct param_spec {
+	const char	*section;	/* section type: "sim", "net", ... */
+	const char	*key;		/* "delay", "pfsync.maxupdates", ... */
+	enum param_type	 type;
+	int64_t		 min, max;	/* bounds for numeric types (inclusive) */
+	const char	*def;		/* default text; NULL = required */
+	const char	*choices;	/* PT_ENUM: "v5|v4|v4-split|off" */
+	const char	*help;
+};
+
+struct section_type {
+	const char		*type;		/* "firewall" */
+	bool			 named;		/* [firewall fwA] vs [sim] */
+	bool			 multi;		/* more than one allowed */
+	const struct param_spec	*params;	/* terminated by key == NULL */
+};
+
+struct conf;
+struct conf_section;
+
+/*
+ * Parse a scenario file against the registered section types. On error
+ * returns NULL and writes "FILE:LINE: message" into err.
+ */
+struct conf	*conf_load(const char *path,
+		    const struct section_type *const *types,
+		    char *err, size_t errlen);
+/* Parse from memory; name is used in messages. */
+struct conf	*conf_parse(const char *name, const char *text,
+		    const struct section_type *const *types,
+		    char *err, size_t errlen);
+void		 conf_free(struct conf *);
+/* Apply "type.name.key=value" (or "sim.key=value"). 0, or -1 with err. */
+int		 conf_set(struct conf *, const char *assign, char *err,
+		    size_t errlen);
+/* Check required keys and cross-references; 0 or -1 with err. */
+int		 conf_finish(struct conf *, char *err, size_t errlen);
+
+const char	*conf_path(const struct conf *);
+int		 conf_nsections(const struct conf *);
+struct conf_section *conf_section_at(const struct conf *, int i);
+/* First section of type (and name, unless NULL); NULL if none. */
+struct conf_section *conf_find(const struct conf *, const char *type,
+		    const char *name);
+
+const char	*conf_type(const struct conf_section *);
+const char	*conf_name(const struct conf_section *);	/* "" for [sim] */
+int		 conf_line(const struct conf_section *, const char *key);
+
+/*
+ * Typed getters. The key must be declared for the section's type; the
+ * value is the scenario's, else the table default. Values were validated
+ * at load time, so getters cannot fail.
+ */
+bool		 conf_isset(const struct conf_section *, const char *key);
+int64_t		 conf_int(const struct conf_section *, const char *key);
+double		 conf_real(const struct conf_section *, const char *key);
+bool		 conf_bool(const struct conf_section *, const char *key);
+const char	*conf_str(const struct conf_section *, const char *key);
+/* PT_LIST: number of words, and word i (into buf). */
+int		 conf_list_len(const struct conf_section *, const char *key);
+const char	*conf_list_at(const struct conf_section *, const char *key,
+		    int i, char *buf, size_t len);
+
+/* Parse a value of type t (used by models for profile tables too). */
+int		 param_parse(enum param_type, const char *text, int64_t *iv,
+		    double *rv);
+/* Write every resolved value as "type.name.key = value" lines. */
+int		 conf_write_resolved(const struct conf *, FILE *);
+/* Print the parameter table (./sim --params). */
+void		 params_print(const struct section_type *const *, FILE *);
+
+#endif

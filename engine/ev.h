@@ -1,0 +1,69 @@
+/*
+ * Event queue: a 4-ary min-heap of intrusive events with an index per event,
+ * so schedule, reschedule and cancel are O(log n) and never allocate.
+ *
+ * Order (total, documented, deterministic): events fire by time, then by the
+ * sequence number taken when they were (re)scheduled. Two events at the same
+ * instant therefore fire in the order they were scheduled.
+ *
+ * Context: each event may carry a context pointer (a firewall's kernel
+ * context). Before dispatching an event whose context differs from the
+ * current one, the queue calls the switch hook, so models can keep their
+ * per-node globals the FreeBSD VNET way.
+ */
+#ifndef ENGINE_EV_H
+#define ENGINE_EV_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "simtime.h"
+
+struct ev_queue;
+
+typedef void (*ev_fn)(void *arg);
+typedef void (*ev_ctx_fn)(void *ctx, void *hookarg);
+
+struct ev {
+	simtime_t	 at;
+	uint64_t	 seq;
+	uint32_t	 idx;		/* heap slot + 1; 0 when not queued */
+	ev_fn		 fn;
+	void		*arg;
+	void		*ctx;		/* node context, or NULL */
+};
+
+/* Returns NULL on allocation failure. */
+struct ev_queue	*ev_queue_create(void);
+void		 ev_queue_destroy(struct ev_queue *);
+
+/* Called before an event whose ctx differs from the current context runs. */
+void		 ev_queue_set_ctx_hook(struct ev_queue *, ev_ctx_fn, void *);
+/* Upper bound on pending events; 0 = unlimited. Exceeding it fails. */
+void		 ev_queue_set_limit(struct ev_queue *, size_t);
+
+void		 ev_init(struct ev *, ev_fn, void *arg, void *ctx);
+/*
+ * Schedule (or move, if pending) ev to fire at absolute time at (>= now).
+ * Returns 0, or ENOMEM/EOVERFLOW when the queue limit is reached.
+ */
+int		 ev_schedule(struct ev_queue *, struct ev *, simtime_t at);
+void		 ev_cancel(struct ev_queue *, struct ev *);
+static inline bool
+ev_pending(const struct ev *ev)
+{
+	return ev->idx != 0;
+}
+
+simtime_t	 ev_now(const struct ev_queue *);
+size_t		 ev_count(const struct ev_queue *);
+/* Run events with at <= until, then set now = until. Returns events run. */
+uint64_t	 ev_run(struct ev_queue *, simtime_t until);
+/* Make a running ev_run return after the current event. */
+void		 ev_stop(struct ev_queue *);
+/* Counters: events ever scheduled, schedule failures at the limit. */
+uint64_t	 ev_scheduled_total(const struct ev_queue *);
+uint64_t	 ev_limit_drops(const struct ev_queue *);
+
+#endif

@@ -1,0 +1,63 @@
+/*
+ * How models plug into a run. Each model declares its section types (with
+ * their parameter tables) and a build function called once per section of
+ * that type, in file order, after the engine has created every [net].
+ * Reports are written into summary.json and the results directory.
+ */
+#ifndef ENGINE_MODEL_H
+#define ENGINE_MODEL_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "conf.h"
+#include "json.h"
+#include "net.h"
+
+struct run;
+
+struct model_type {
+	const struct section_type *st;
+	/* Build one section's object into the run. 0, or -1 with err set
+	 * as "FILE:LINE: type.name.key: message" (exit 2). */
+	int	(*build)(struct run *, struct conf_section *, char *err,
+		    size_t errlen);
+	/* Optional: after every section is built (resolve references). */
+	int	(*link)(struct run *, char *err, size_t errlen);
+	/* Optional: called once at simulated time 0, before the first event. */
+	void	(*start)(struct run *);
+	/* Optional: called at the end of the run, before reports. */
+	void	(*stop)(struct run *);
+	/* Optional: write this model's array into summary.json
+	 * ("firewalls", "flows", ...); the model opens its own key. */
+	void	(*report_json)(struct run *, struct json *);
+	/* Optional: extra files in the results directory (dir is the
+	 * temporary directory that will be renamed into place). */
+	int	(*report_files)(struct run *, const char *dir);
+	/* Optional: one interval row contribution for timeseries.csv. */
+	void	(*ts_header)(struct run *, FILE *);
+	void	(*ts_row)(struct run *, FILE *);
+};
+
+/* What a model can ask of the run. */
+struct world		*run_world(struct run *);
+struct conf		*run_conf(struct run *);
+struct segment		*run_segment(struct run *, const char *name);
+/* Model-private slot per model type (index in pfsim_models). */
+void			*run_model_data(struct run *, const struct model_type *);
+void			 run_set_model_data(struct run *,
+			    const struct model_type *, void *);
+/* Capture mode: "all", "sync", "none". Models call run_capture_iface()
+ * after creating an interface; it opens the pcap if the mode wants it. */
+int			 run_capture_iface(struct run *, struct iface *,
+			    int is_sync);
+/* Trace flags from --trace (e.g. "pf"): nonzero if enabled. */
+int			 run_trace(struct run *, const char *what);
+/* Log a line prefixed with simulated time to stderr (trace output). */
+void			 run_log(struct run *, const char *fmt, ...)
+			    __attribute__((format(printf, 2, 3)));
+
+/* The models, NULL-terminated (models/models.c). */
+extern const struct model_type *const pfsim_models[];
+
+#endif

@@ -1,0 +1,163 @@
+/*
+ * The simulated world: nodes, interfaces, LAN segments (point-to-point
+ * links are segments with two ports), static routes and frame delivery.
+ *
+ * A segment is an ideal switch: each attached interface has one port with a
+ * bounded drop-tail transmit queue (packets), serialisation at the segment's
+ * rate, propagation delay, optional jitter that never reorders frames of one
+ * port, and random loss. A frame goes to the port whose MAC equals the
+ * destination MAC, or to every other port for group addresses. Contention
+ * inside the switch fabric is not modelled (XXX).
+ *
+ * Every drop is a named counter (struct seg_stats).
+ */
+#ifndef ENGINE_NET_H
+#define ENGINE_NET_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "ev.h"
+#include "pkt.h"
+#include "rng.h"
+#include "simtime.h"
+
+struct world;
+struct node;
+struct iface;
+struct segment;
+struct capture;
+
+/* The callee owns p. Runs in the receiving node's context. */
+typedef void (*iface_rx_fn)(struct iface *, struct pkt *p, void *arg);
+
+struct seg_stats {
+	uint64_t	tx_frames, tx_bytes;	/* frames put on the wire */
+	uint64_t	rx_frames, rx_bytes;	/* frames delivered to a port */
+	uint64_t	drop_queue;	/* transmit queue full */
+	uint64_t	drop_loss;	/* random loss */
+	uint64_t	drop_nodest;	/* unicast MAC not on the segment */
+	uint64_t	drop_down;	/* segment or interface down */
+	uint64_t	drop_toolong;	/* frame longer than PKT_MAXFRAME */
+};
+
+struct seg_params {
+	uint64_t	rate_bps;	/* 0 = infinite */
+	simtime_t	delay_ns;
+	simtime_t	jitter_ns;	/* uniform extra delay in [0, jitter) */
+	double		loss;		/* probability per frame */
+	uint32_t	qlimit;		/* packets per port; 0 = unlimited */
+	uint32_t	mtu;		/* IP MTU, default 1500 */
+};
+
+struct port {
+	struct iface	*ifp;
+	struct segment	*seg;
+	struct pktq	 txq;		/* waiting for the wire */
+	struct pktq	 flight;	/* serialised, propagating */
+	bool		 busy;
+	simtime_t	 last_arrival;	/* keeps jitter from reordering */
+	struct ev	 tx_done;
+	struct ev	 arrive;
+	struct seg_stats st;
+};
+
+struct iface {
+	struct node	*node;
+	char		 name[16];	/* "em0", "eth0", ... */
+	int		 index;
+	uint8_t		 mac[6];
+	uint32_t	 addr;		/* IPv4, host byte order */
+	uint8_t		 plen;
+	uint32_t	 mtu;
+	bool		 up;
+	struct segment	*seg;
+	struct port	*port;
+	iface_rx_fn	 rx;
+	void		*rx_arg;
+	struct capture	*cap;		/* NULL = not captured */
+};
+
+#define NODE_MAXIF	8
+#define NODE_MAXRT	16
+
+struct route {
+	uint32_t	 dst, mask;	/* host byte order */
+	uint32_t	 gw;		/* 0 = directly connected */
+	struct iface	*ifp;
+};
+
+enum node_kind { NODE_HOST, NODE_FIREWALL, NODE_ATTACKER };
+
+struct node {
+	struct world	*world;
+	char		 name[32];
+	enum node_kind	 kind;
+	int		 id;
+	struct iface	*ifs[NODE_MAXIF];
+	int		 nifs;
+	struct route	 rt[NODE_MAXRT];
+	int		 nrt;
+	void		*model;		/* struct fw *, struct host *, ... */
+	void		*ctx;		/* event context (kernel context) */
+};
+
+struct segment {
+	struct world	*world;
+	char		 name[32];
+	struct seg_params p;
+	bool		 up;
+	struct rng	 rng;		/* stream "net.NAME" */
+	struct port	*ports[16];
+	int		 nports;
+	struct seg_stats st;		/* sum over ports */
+};
+
+struct world {
+	struct ev_queue	*q;
+	struct pkt_pool	*pool;
+	uint64_t	 seed;
+	struct node	*nodes[64];
+	int		 nnodes;
+	struct segment	*segs[32];
+	int		 nsegs;
+	void		*user;		/* the run (engine/run.c) */
+};
+
+struct world	*world_create(uint64_t seed, size_t pkt_limit, size_t ev_limit);
+void		 world_destroy(struct world *);
+static inline simtime_t
+world_now(const struct world *w)
+{
+	return ev_now(w->q);
+}
+
+struct segment	*segment_create(struct world *, const char *name,
+		    const struct seg_params *);
+struct node	*node_create(struct world *, const char *name, enum node_kind);
+/* Attach a new interface of node n to segment s. MAC is derived from ids. */
+struct iface	*iface_create(struct node *n, const char *ifname,
+		    struct segment *s, uint32_t addr, uint8_t plen);
+void		 iface_set_rx(struct iface *, iface_rx_fn, void *arg);
+
+/*
+ * Hand a complete Ethernet frame to the wire. Returns 0 when queued, or an
+ * errno when dropped (the packet is freed and the drop counted).
+ */
+int		 iface_output(struct iface *, struct pkt *);
+/* Frames waiting in the port's transmit queue. */
+uint32_t	 iface_txq_len(const struct iface *);
+
+/* The interface on ifp's segment that owns addr, or NULL (static ARP). */
+struct iface	*segment_find_addr(const struct segment *, uint32_t addr);
+
+int		 node_add_route(struct node *, uint32_t dst, uint8_t plen,
+		    uint32_t gw, struct iface *);
+/* Longest-prefix match; directly connected nets first. NULL = no route. */
+const struct route *node_route(const struct node *, uint32_t dst);
+struct node	*world_find_node(const struct world *, const char *name);
+
+/* Run fn in node n's context (switching the kernel context if needed). */
+void		 world_enter(struct world *, void *ctx);
+
+#endif
