@@ -60,6 +60,9 @@ simtime_t	 ev_now(const struct ev_queue *);
 size_t		 ev_count(const struct ev_queue *);
 /* Run events with at <= until, then set now = until. Returns events run. */
 uint64_t	 ev_run(struct ev_queue *, simtime_t until);
+/* Switch the current context now (calls the hook if it differs). */
+void		 ev_switch_ctx(struct ev_queue *, void *ctx);
+void		*ev_current_ctx(const struct ev_queue *);
 /* Make a running ev_run return after the current event. */
 void		 ev_stop(struct ev_queue *);
 /* Counters: events ever scheduled, schedule failures at the limit. */

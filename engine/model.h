@@ -34,9 +34,14 @@ struct model_type {
 	/* Optional: extra files in the results directory (dir is the
 	 * temporary directory that will be renamed into place). */
 	int	(*report_files)(struct run *, const char *dir);
-	/* Optional: one interval row contribution for timeseries.csv. */
+	/* Optional: lines of the human summary on stdout. */
+	void	(*report_text)(struct run *, FILE *);
+	/* Optional: one interval row contribution for timeseries.csv
+	 * (comma-first: ",a,b"). */
 	void	(*ts_header)(struct run *, FILE *);
 	void	(*ts_row)(struct run *, FILE *);
+	/* Optional: free the model's data (always called, even on error). */
+	void	(*destroy)(struct run *);
 };
 
 /* What a model can ask of the run. */
@@ -51,6 +56,8 @@ void			 run_set_model_data(struct run *,
  * after creating an interface; it opens the pcap if the mode wants it. */
 int			 run_capture_iface(struct run *, struct iface *,
 			    int is_sync);
+/* Options from the command line: --dump-states. */
+int			 run_dump_states(struct run *);
 /* Trace flags from --trace (e.g. "pf"): nonzero if enabled. */
 int			 run_trace(struct run *, const char *what);
 /* Log a line prefixed with simulated time to stderr (trace output). */
@@ -59,5 +66,7 @@ void			 run_log(struct run *, const char *fmt, ...)
 
 /* The models, NULL-terminated (models/models.c). */
 extern const struct model_type *const pfsim_models[];
+/* The demo model (models/demo.c), used by the demo scenario. */
+extern const struct model_type demo_model;
 
 #endif

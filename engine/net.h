@@ -33,6 +33,7 @@ typedef void (*iface_rx_fn)(struct iface *, struct pkt *p, void *arg);
 
 struct seg_stats {
 	uint64_t	tx_frames, tx_bytes;	/* frames put on the wire */
+	uint64_t	tx_sync_frames, tx_sync_bytes;	/* of which PKT_F_SYNC */
 	uint64_t	rx_frames, rx_bytes;	/* frames delivered to a port */
 	uint64_t	drop_queue;	/* transmit queue full */
 	uint64_t	drop_loss;	/* random loss */
@@ -145,8 +146,15 @@ void		 iface_set_rx(struct iface *, iface_rx_fn, void *arg);
  * errno when dropped (the packet is freed and the drop counted).
  */
 int		 iface_output(struct iface *, struct pkt *);
-/* Frames waiting in the port's transmit queue. */
+/* Frames waiting in the port's transmit queue, and its limit (the
+ * segment's qlimit unless set here, e.g. a NIC's if_snd of 511). */
 uint32_t	 iface_txq_len(const struct iface *);
+void		 iface_set_txq_limit(struct iface *, uint32_t);
+/*
+ * Wire time of a frame of len bytes at rate: preamble and SFD (8), FCS (4)
+ * and inter-frame gap (12) are added, frames shorter than 60 are padded.
+ */
+simtime_t	 wire_time_ns(uint64_t rate_bps, uint32_t len);
 
 /* The interface on ifp's segment that owns addr, or NULL (static ARP). */
 struct iface	*segment_find_addr(const struct segment *, uint32_t addr);

@@ -29,6 +29,7 @@ struct pkt {
 #define PKT_F_SYNC	0x0001		/* pfsync traffic (for totals) */
 #define PKT_F_PFGEN	0x0002		/* "pf generated": pf passes it untouched */
 	simtime_t	 t_sent;	/* when the source handed it to the net */
+	simtime_t	 t_arrive;	/* engine: when it reaches the far port */
 	void		*rcvif;		/* receiving interface (struct iface *) */
 	struct pkt_pool	*pool;
 	uint8_t		 buf[PKT_BUFSZ];

@@ -1,0 +1,945 @@
+/* Scenario parser and parameter table (see conf.h). */
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "conf.h"
+
+#define CONF_MAXTYPES	16	/* registrations of one section type */
+
+struct kv {
+	struct kv		*next;
+	char			*key;
+	char			*val;
+	int			 line;
+	int			 from_like;
+	const struct param_spec	*spec;
+};
+
+struct conf_section {
+	struct conf		*conf;
+	char			*type;
+	char			*name;
+	int			 line;
+	struct kv		*kvs, **tail;
+};
+
+struct conf {
+	char			*path;
+	const struct section_type *const *types;
+	struct conf_section	**secs;
+	int			 n, cap;
+};
+
+static void
+seterr(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+}
+
+static char *
+xstrdup(const char *s)
+{
+	char *d = strdup(s);
+
+	if (d == NULL) {
+		fprintf(stderr, "pfsim: out of memory\n");
+		exit(1);
+	}
+	return d;
+}
+
+/* Does any registration of this type exist? */
+static const struct section_type *
+type_find(const struct section_type *const *types, const char *type)
+{
+	for (; *types; types++)
+		if (strcmp((*types)->type, type) == 0)
+			return *types;
+	return NULL;
+}
+
+static const struct param_spec *
+spec_find(const struct section_type *const *types, const char *type,
+    const char *key)
+{
+	const struct param_spec *ps;
+
+	for (; *types; types++) {
+		if (strcmp((*types)->type, type) != 0)
+			continue;
+		for (ps = (*types)->params; ps && ps->key; ps++)
+			if (strcmp(ps->key, key) == 0)
+				return ps;
+	}
+	return NULL;
+}
+
+/* "net.x.delay" or "sim.seed": how messages name a key. */
+static void
+keyname(const struct conf_section *s, const char *key, char *buf, size_t len)
+{
+	if (s->name[0])
+		snprintf(buf, len, "%s.%s.%s", s->type, s->name, key);
+	else
+		snprintf(buf, len, "%s.%s", s->type, key);
+}
+
+static char *
+trim(char *s)
+{
+	char *e;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	e = s + strlen(s);
+	while (e > s && isspace((unsigned char)e[-1]))
+		*--e = '\0';
+	return s;
+}
+
+struct unit {
+	const char	*name;
+	double		 mult;
+};
+
+static const struct unit dur_units[] = {
+	{ "ns", 1 }, { "us", 1e3 }, { "ms", 1e6 }, { "s", 1e9 },
+	{ "min", 60e9 }, { NULL, 0 }
+};
+static const struct unit bit_units[] = {
+	{ "bit", 1 }, { "Kbit", 1e3 }, { "kbit", 1e3 }, { "Mbit", 1e6 },
+	{ "Gbit", 1e9 }, { NULL, 0 }
+};
+static const struct unit pps_units[] = {
+	{ "pps", 1 }, { "kpps", 1e3 }, { "Mpps", 1e6 }, { NULL, 0 }
+};
+static const struct unit size_units[] = {
+	{ "", 1 }, { "B", 1 }, { "KB", 1024 }, { "MB", 1048576 },
+	{ "GB", 1073741824.0 }, { NULL, 0 }
+};
+
+static int
+parse_unit(const char *text, const struct unit *units, double *out)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(text, &end);
+	if (end == text || errno != 0 || !isfinite(v))
+		return -1;
+	if (*end == '\0' && v == 0) {
+		*out = 0;
+		return 0;
+	}
+	for (; units->name; units++) {
+		if (strcmp(end, units->name) == 0) {
+			*out = v * units->mult;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+int
+param_parse(enum param_type t, const char *text, int64_t *iv, double *rv)
+{
+	double d = 0;
+	char *end;
+	long long ll;
+
+	*iv = 0;
+	*rv = 0;
+	switch (t) {
+	case PT_INT:
+		errno = 0;
+		ll = strtoll(text, &end, 0);
+		if (end == text || *end != '\0' || errno != 0)
+			return -1;
+		*iv = ll;
+		*rv = (double)ll;
+		return 0;
+	case PT_DURATION:
+		if (parse_unit(text, dur_units, &d) != 0)
+			return -1;
+		break;
+	case PT_BITRATE:
+		if (parse_unit(text, bit_units, &d) != 0)
+			return -1;
+		break;
+	case PT_PKTRATE:
+		if (parse_unit(text, pps_units, &d) != 0)
+			return -1;
+		*rv = d;
+		*iv = (int64_t)llround(d);
+		return d < 0 ? -1 : 0;
+	case PT_SIZE:
+		if (parse_unit(text, size_units, &d) != 0)
+			return -1;
+		break;
+	case PT_REAL:
+		errno = 0;
+		d = strtod(text, &end);
+		if (end == text || errno != 0 || !isfinite(d))
+			return -1;
+		if (strcmp(end, "%") == 0)
+			d /= 100;
+		else if (*end != '\0')
+			return -1;
+		*rv = d;
+		*iv = (int64_t)d;
+		return 0;
+	case PT_BOOL:
+		if (!strcmp(text, "yes") || !strcmp(text, "on") ||
+		    !strcmp(text, "true") || !strcmp(text, "1"))
+			*iv = 1;
+		else if (!strcmp(text, "no") || !strcmp(text, "off") ||
+		    !strcmp(text, "false") || !strcmp(text, "0"))
+			*iv = 0;
+		else
+			return -1;
+		*rv = (double)*iv;
+		return 0;
+	default:
+		return 0;
+	}
+	if (d < 0 || d > 9.2e18)
+		return -1;
+	*rv = d;
+	*iv = (int64_t)llround(d);
+	return 0;
+}
+
+static const char *
+type_expect(const struct param_spec *ps)
+{
+	switch (ps->type) {
+	case PT_INT:
+		return "expected an integer";
+	case PT_DURATION:
+		return "expected a duration with a unit (ns, us, ms, s), "
+		    "like 50us";
+	case PT_BITRATE:
+		return "expected a bit rate with a unit (bit, Kbit, Mbit, "
+		    "Gbit), like 1Gbit";
+	case PT_PKTRATE:
+		return "expected a packet rate with a unit (pps, kpps), "
+		    "like 5000pps";
+	case PT_SIZE:
+		return "expected a size in bytes (optionally KB, MB, GB)";
+	case PT_REAL:
+		return "expected a number (or a percentage like 1%)";
+	case PT_BOOL:
+		return "expected yes or no";
+	default:
+		return "bad value";
+	}
+}
+
+/* Validate text for ps; 0 or -1 with msg written. */
+static int
+check_value(const struct param_spec *ps, const char *text, char *msg,
+    size_t len)
+{
+	int64_t iv;
+	double rv;
+	const char *c, *bar;
+	size_t n;
+
+	if (ps->type == PT_ENUM) {
+		for (c = ps->choices; c && *c; c = bar + 1) {
+			bar = strchr(c, '|');
+			n = bar ? (size_t)(bar - c) : strlen(c);
+			if (strlen(text) == n && strncmp(c, text, n) == 0)
+				return 0;
+			if (bar == NULL)
+				break;
+		}
+		snprintf(msg, len, "'%s': expected one of %s", text,
+		    ps->choices);
+		return -1;
+	}
+	if (ps->type == PT_STRING || ps->type == PT_LIST ||
+	    ps->type == PT_TEXT) {
+		if (*text == '\0' && ps->def == NULL) {
+			snprintf(msg, len, "empty value");
+			return -1;
+		}
+		return 0;
+	}
+	if (param_parse(ps->type, text, &iv, &rv) != 0) {
+		snprintf(msg, len, "'%s': %s", text, type_expect(ps));
+		return -1;
+	}
+	if (ps->min < ps->max) {
+		int bad = ps->type == PT_REAL ?
+		    (rv < (double)ps->min || rv > (double)ps->max) :
+		    (iv < ps->min || iv > ps->max);
+
+		if (bad) {
+			snprintf(msg, len, "'%s': out of range %lld..%lld",
+			    text, (long long)ps->min, (long long)ps->max);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static struct kv *
+kv_find(const struct conf_section *s, const char *key)
+{
+	struct kv *kv;
+
+	for (kv = s->kvs; kv; kv = kv->next)
+		if (strcmp(kv->key, key) == 0)
+			return kv;
+	return NULL;
+}
+
+static struct kv *
+kv_add(struct conf_section *s, const char *key, const char *val, int line,
+    const struct param_spec *ps)
+{
+	struct kv *kv = calloc(1, sizeof(*kv));
+
+	if (kv == NULL) {
+		fprintf(stderr, "pfsim: out of memory\n");
+		exit(1);
+	}
+	kv->key = xstrdup(key);
+	kv->val = xstrdup(val);
+	kv->line = line;
+	kv->spec = ps;
+	*s->tail = kv;
+	s->tail = &kv->next;
+	return kv;
+}
+
+static void
+kv_set(struct kv *kv, const char *val, int line)
+{
+	free(kv->val);
+	kv->val = xstrdup(val);
+	kv->line = line;
+	kv->from_like = 0;
+}
+
+static struct conf_section *
+section_add(struct conf *c, const char *type, const char *name, int line)
+{
+	struct conf_section *s = calloc(1, sizeof(*s));
+
+	if (s == NULL || (c->n == c->cap && (c->cap = c->cap ? c->cap * 2 : 16,
+	    (c->secs = realloc(c->secs, c->cap * sizeof(*c->secs))) == NULL))) {
+		fprintf(stderr, "pfsim: out of memory\n");
+		exit(1);
+	}
+	s->conf = c;
+	s->type = xstrdup(type);
+	s->name = xstrdup(name);
+	s->line = line;
+	s->tail = &s->kvs;
+	c->secs[c->n++] = s;
+	return s;
+}
+
+struct conf_section *
+conf_find(const struct conf *c, const char *type, const char *name)
+{
+	int i;
+
+	for (i = 0; i < c->n; i++)
+		if (strcmp(c->secs[i]->type, type) == 0 &&
+		    (name == NULL || strcmp(c->secs[i]->name, name) == 0))
+			return c->secs[i];
+	return NULL;
+}
+
+/* Parse a "[type name]" header into s; 0 or -1 with err. */
+static int
+parse_header(struct conf *c, char *p, int line, struct conf_section **cur,
+    char *err, size_t errlen)
+{
+	char *end = strchr(p, ']'), *type, *name;
+	const struct section_type *st;
+
+	if (end == NULL || *trim(end + 1) != '\0') {
+		seterr(err, errlen, "%s:%d: malformed section header", c->path,
+		    line);
+		return -1;
+	}
+	*end = '\0';
+	type = trim(p + 1);
+	name = type;
+	while (*name && !isspace((unsigned char)*name))
+		name++;
+	if (*name)
+		*name++ = '\0';
+	name = trim(name);
+	if ((st = type_find(c->types, type)) == NULL) {
+		seterr(err, errlen, "%s:%d: unknown section [%s]", c->path,
+		    line, type);
+		return -1;
+	}
+	if (st->named && *name == '\0') {
+		seterr(err, errlen, "%s:%d: section [%s] needs a name, like "
+		    "[%s NAME]", c->path, line, type, type);
+		return -1;
+	}
+	if (!st->named && *name != '\0') {
+		seterr(err, errlen, "%s:%d: section [%s] takes no name",
+		    c->path, line, type);
+		return -1;
+	}
+	if (strchr(name, ' ') || strchr(name, '.')) {
+		seterr(err, errlen, "%s:%d: [%s %s]: a name is one word "
+		    "without dots", c->path, line, type, name);
+		return -1;
+	}
+	if ((*cur = conf_find(c, type, name)) != NULL ||
+	    (!st->multi && (*cur = conf_find(c, type, NULL)) != NULL)) {
+		seterr(err, errlen, "%s:%d: duplicate section [%s%s%s] "
+		    "(first at line %d)", c->path, line, type, *name ? " " : "",
+		    name, (*cur)->line);
+		return -1;
+	}
+	*cur = section_add(c, type, name, line);
+	return 0;
+}
+
+static int
+apply_like(struct conf *c, struct conf_section *s, const char *other,
+    int line, char *err, size_t errlen)
+{
+	struct conf_section *o = conf_find(c, s->type, other);
+	struct kv *kv;
+
+	if (o == NULL || o == s) {
+		seterr(err, errlen, "%s:%d: %s.%s.like: no earlier [%s %s]",
+		    c->path, line, s->type, s->name, s->type, other);
+		return -1;
+	}
+	for (kv = o->kvs; kv; kv = kv->next) {
+		struct kv *mine = kv_find(s, kv->key);
+
+		if (mine == NULL)
+			kv_add(s, kv->key, kv->val, kv->line, kv->spec)->
+			    from_like = 1;
+	}
+	return 0;
+}
+
+static int
+set_key(struct conf *c, struct conf_section *s, const char *key,
+    const char *val, int line, int override, char *err, size_t errlen)
+{
+	const struct param_spec *ps;
+	struct kv *kv;
+	char kn[160], msg[256];
+	const char *where = c->path;
+
+	keyname(s, key, kn, sizeof(kn));
+	if (line == 0)
+		where = "--set";
+	if (strcmp(key, "like") == 0 && line > 0) {
+		if (s->name[0] == '\0') {
+			seterr(err, errlen, "%s:%d: %s: [%s] cannot use like",
+			    where, line, kn, s->type);
+			return -1;
+		}
+		return apply_like(c, s, val, line, err, errlen);
+	}
+	if ((ps = spec_find(c->types, s->type, key)) == NULL) {
+		if (line)
+			seterr(err, errlen, "%s:%d: %s: unknown key (see "
+			    "./sim --params)", where, line, kn);
+		else
+			seterr(err, errlen, "%s: %s: unknown key (see "
+			    "./sim --params)", where, kn);
+		return -1;
+	}
+	if (check_value(ps, val, msg, sizeof(msg)) != 0) {
+		if (line)
+			seterr(err, errlen, "%s:%d: %s: %s", where, line, kn,
+			    msg);
+		else
+			seterr(err, errlen, "%s: %s: %s", where, kn, msg);
+		return -1;
+	}
+	if ((kv = kv_find(s, key)) != NULL) {
+		if (!kv->from_like && !override) {
+			seterr(err, errlen, "%s:%d: %s: duplicate key (first "
+			    "at line %d)", where, line, kn, kv->line);
+			return -1;
+		}
+		kv_set(kv, val, line);
+		return 0;
+	}
+	kv_add(s, key, val, line, ps);
+	return 0;
+}
+
+static struct conf *
+conf_new(const char *name, const struct section_type *const *types)
+{
+	struct conf *c = calloc(1, sizeof(*c));
+
+	if (c == NULL) {
+		fprintf(stderr, "pfsim: out of memory\n");
+		exit(1);
+	}
+	c->path = xstrdup(name);
+	c->types = types;
+	return c;
+}
+
+struct conf *
+conf_parse(const char *name, const char *text,
+    const struct section_type *const *types, char *err, size_t errlen)
+{
+	struct conf *c = conf_new(name, types);
+	struct conf_section *cur = NULL;
+	struct kv *last = NULL;
+	char *buf = xstrdup(text), *line, *next, *p, *eq;
+	int lineno = 0;
+
+	for (line = buf; line; line = next) {
+		int indented;
+
+		lineno++;
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		if ((p = strchr(line, '#')) != NULL)
+			*p = '\0';
+		if (strchr(line, '\r'))
+			*strchr(line, '\r') = '\0';
+		indented = isspace((unsigned char)*line);
+		p = trim(line);
+		if (*p == '\0')
+			continue;
+		if (indented && last && last->spec &&
+		    last->spec->type == PT_TEXT) {
+			/* Continuation of a multi-line value. */
+			size_t n = strlen(last->val) + strlen(p) + 2;
+			char *v = malloc(n);
+
+			if (v == NULL)
+				exit(1);
+			snprintf(v, n, "%s\n%s", last->val, p);
+			free(last->val);
+			last->val = v;
+			continue;
+		}
+		if (*p == '[') {
+			if (parse_header(c, p, lineno, &cur, err, errlen) != 0)
+				goto fail;
+			last = NULL;
+			continue;
+		}
+		if ((eq = strchr(p, '=')) == NULL) {
+			seterr(err, errlen, "%s:%d: expected 'key = value' or "
+			    "'[section]'", name, lineno);
+			goto fail;
+		}
+		*eq = '\0';
+		if (cur == NULL) {
+			seterr(err, errlen, "%s:%d: %s: key outside a section",
+			    name, lineno, trim(p));
+			goto fail;
+		}
+		if (*trim(p) == '\0') {
+			seterr(err, errlen, "%s:%d: missing key before '='",
+			    name, lineno);
+			goto fail;
+		}
+		if (set_key(c, cur, trim(p), trim(eq + 1), lineno, 0, err,
+		    errlen) != 0)
+			goto fail;
+		last = kv_find(cur, trim(p));
+	}
+	free(buf);
+	return c;
+fail:
+	free(buf);
+	conf_free(c);
+	return NULL;
+}
+
+struct conf *
+conf_load(const char *path, const struct section_type *const *types,
+    char *err, size_t errlen)
+{
+	FILE *f = fopen(path, "r");
+	char *text;
+	long n;
+	struct conf *c;
+
+	if (f == NULL) {
+		seterr(err, errlen, "%s:0: cannot read: %s", path,
+		    strerror(errno));
+		return NULL;
+	}
+	if (fseek(f, 0, SEEK_END) != 0 || (n = ftell(f)) < 0 ||
+	    fseek(f, 0, SEEK_SET) != 0 || n > (16 << 20)) {
+		seterr(err, errlen, "%s:0: cannot read: not a regular file "
+		    "under 16 MB", path);
+		fclose(f);
+		return NULL;
+	}
+	text = malloc((size_t)n + 1);
+	if (text == NULL || fread(text, 1, (size_t)n, f) != (size_t)n) {
+		seterr(err, errlen, "%s:0: cannot read: %s", path,
+		    strerror(errno ? errno : EIO));
+		free(text);
+		fclose(f);
+		return NULL;
+	}
+	fclose(f);
+	text[n] = '\0';
+	if (memchr(text, '\0', (size_t)n) != NULL) {
+		seterr(err, errlen, "%s:0: cannot read: binary file", path);
+		free(text);
+		return NULL;
+	}
+	c = conf_parse(path, text, types, err, errlen);
+	free(text);
+	return c;
+}
+
+void
+conf_free(struct conf *c)
+{
+	int i;
+
+	if (c == NULL)
+		return;
+	for (i = 0; i < c->n; i++) {
+		struct conf_section *s = c->secs[i];
+		struct kv *kv, *n;
+
+		for (kv = s->kvs; kv; kv = n) {
+			n = kv->next;
+			free(kv->key);
+			free(kv->val);
+			free(kv);
+		}
+		free(s->type);
+		free(s->name);
+		free(s);
+	}
+	free(c->secs);
+	free(c->path);
+	free(c);
+}
+
+int
+conf_set(struct conf *c, const char *assign, char *err, size_t errlen)
+{
+	char *buf = xstrdup(assign), *eq = strchr(buf, '='), *type, *name;
+	char *key;
+	const struct section_type *st;
+	struct conf_section *s;
+	int rv = -1;
+
+	if (eq == NULL) {
+		seterr(err, errlen, "--set %s: expected SECTION.NAME.KEY=VALUE",
+		    assign);
+		goto out;
+	}
+	*eq = '\0';
+	type = trim(buf);
+	if ((name = strchr(type, '.')) == NULL) {
+		seterr(err, errlen, "--set %s: expected SECTION.NAME.KEY=VALUE",
+		    assign);
+		goto out;
+	}
+	*name++ = '\0';
+	if ((st = type_find(c->types, type)) == NULL) {
+		seterr(err, errlen, "--set: unknown section [%s]", type);
+		goto out;
+	}
+	if (st->named) {
+		if ((key = strchr(name, '.')) == NULL) {
+			seterr(err, errlen, "--set %s: expected %s.NAME.KEY="
+			    "VALUE", assign, type);
+			goto out;
+		}
+		*key++ = '\0';
+	} else {
+		key = name;
+		name = "";
+	}
+	if ((s = conf_find(c, type, name)) == NULL) {
+		if (st->named) {
+			seterr(err, errlen, "--set: no section [%s %s] in %s",
+			    type, name, c->path);
+			goto out;
+		}
+		s = section_add(c, type, "", 0);
+	}
+	rv = set_key(c, s, trim(key), trim(eq + 1), 0, 1, err, errlen);
+out:
+	free(buf);
+	return rv;
+}
+
+int
+conf_finish(struct conf *c, char *err, size_t errlen)
+{
+	const struct section_type *const *t;
+	const struct param_spec *ps;
+	int i;
+	char kn[160];
+
+	/* Unnamed, single sections exist implicitly (defaults). */
+	for (t = c->types; *t; t++)
+		if (!(*t)->named && conf_find(c, (*t)->type, NULL) == NULL)
+			section_add(c, (*t)->type, "", 0);
+	for (i = 0; i < c->n; i++) {
+		struct conf_section *s = c->secs[i];
+
+		for (t = c->types; *t; t++) {
+			if (strcmp((*t)->type, s->type) != 0)
+				continue;
+			for (ps = (*t)->params; ps && ps->key; ps++) {
+				if (ps->def != NULL || kv_find(s, ps->key))
+					continue;
+				keyname(s, ps->key, kn, sizeof(kn));
+				seterr(err, errlen, "%s:%d: %s: missing "
+				    "required key", c->path, s->line, kn);
+				return -1;
+			}
+		}
+	}
+	return 0;
+}
+
+const char *
+conf_path(const struct conf *c)
+{
+	return c->path;
+}
+
+int
+conf_nsections(const struct conf *c)
+{
+	return c->n;
+}
+
+struct conf_section *
+conf_section_at(const struct conf *c, int i)
+{
+	return i >= 0 && i < c->n ? c->secs[i] : NULL;
+}
+
+const char *
+conf_type(const struct conf_section *s)
+{
+	return s->type;
+}
+
+const char *
+conf_name(const struct conf_section *s)
+{
+	return s->name;
+}
+
+int
+conf_line(const struct conf_section *s, const char *key)
+{
+	struct kv *kv = key ? kv_find(s, key) : NULL;
+
+	return kv ? kv->line : s->line;
+}
+
+static const char *
+conf_raw(const struct conf_section *s, const char *key,
+    const struct param_spec **psp)
+{
+	const struct param_spec *ps = spec_find(s->conf->types, s->type, key);
+	struct kv *kv;
+
+	if (ps == NULL) {
+		fprintf(stderr, "pfsim: internal error: %s.%s is not a "
+		    "declared parameter\n", s->type, key);
+		abort();
+	}
+	if (psp)
+		*psp = ps;
+	if ((kv = kv_find(s, key)) != NULL)
+		return kv->val;
+	return ps->def ? ps->def : "";
+}
+
+bool
+conf_isset(const struct conf_section *s, const char *key)
+{
+	(void)conf_raw(s, key, NULL);
+	return kv_find(s, key) != NULL;
+}
+
+int64_t
+conf_int(const struct conf_section *s, const char *key)
+{
+	const struct param_spec *ps;
+	const char *v = conf_raw(s, key, &ps);
+	int64_t iv;
+	double rv;
+
+	if (param_parse(ps->type, v, &iv, &rv) != 0)
+		return 0;
+	return iv;
+}
+
+double
+conf_real(const struct conf_section *s, const char *key)
+{
+	const struct param_spec *ps;
+	const char *v = conf_raw(s, key, &ps);
+	int64_t iv;
+	double rv;
+
+	if (param_parse(ps->type, v, &iv, &rv) != 0)
+		return 0;
+	return rv;
+}
+
+bool
+conf_bool(const struct conf_section *s, const char *key)
+{
+	return conf_int(s, key) != 0;
+}
+
+const char *
+conf_str(const struct conf_section *s, const char *key)
+{
+	return conf_raw(s, key, NULL);
+}
+
+int
+conf_list_len(const struct conf_section *s, const char *key)
+{
+	const char *p = conf_raw(s, key, NULL);
+	int n = 0;
+
+	while (*p) {
+		while (isspace((unsigned char)*p))
+			p++;
+		if (*p == '\0')
+			break;
+		n++;
+		while (*p && !isspace((unsigned char)*p))
+			p++;
+	}
+	return n;
+}
+
+const char *
+conf_list_at(const struct conf_section *s, const char *key, int i,
+    char *buf, size_t len)
+{
+	const char *p = conf_raw(s, key, NULL), *w;
+	int n = 0;
+
+	while (*p) {
+		while (isspace((unsigned char)*p))
+			p++;
+		if (*p == '\0')
+			break;
+		w = p;
+		while (*p && !isspace((unsigned char)*p))
+			p++;
+		if (n++ == i) {
+			snprintf(buf, len, "%.*s", (int)(p - w), w);
+			return buf;
+		}
+	}
+	if (len)
+		buf[0] = '\0';
+	return NULL;
+}
+
+int
+conf_write_resolved(const struct conf *c, FILE *f)
+{
+	const struct section_type *const *t;
+	const struct param_spec *ps;
+	int i;
+
+	fprintf(f, "# every resolved parameter of %s\n", c->path);
+	for (i = 0; i < c->n; i++) {
+		const struct conf_section *s = c->secs[i];
+
+		for (t = c->types; *t; t++) {
+			if (strcmp((*t)->type, s->type) != 0)
+				continue;
+			for (ps = (*t)->params; ps && ps->key; ps++) {
+				struct kv *kv = kv_find(s, ps->key);
+				const char *v = kv ? kv->val :
+				    ps->def ? ps->def : "";
+				char kn[160];
+				const char *nl;
+
+				keyname(s, ps->key, kn, sizeof(kn));
+				fprintf(f, "%s = ", kn);
+				/* Multi-line values: one line each. */
+				while ((nl = strchr(v, '\n')) != NULL) {
+					fprintf(f, "%.*s\n    ", (int)(nl - v),
+					    v);
+					v = nl + 1;
+				}
+				fprintf(f, "%s%s\n", v, kv ? "" :
+				    "\t# default");
+			}
+		}
+	}
+	return ferror(f) ? -1 : 0;
+}
+
+static const char *
+type_name(enum param_type t)
+{
+	static const char *const names[] = {
+		"int", "duration", "bitrate", "pktrate", "size", "real",
+		"bool", "enum", "string", "list", "text"
+	};
+
+	return names[t];
+}
+
+void
+params_print(const struct section_type *const *types, FILE *f)
+{
+	const struct section_type *const *t;
+	const struct param_spec *ps;
+
+	fprintf(f, "%-34s %-9s %-14s %s\n", "SECTION.KEY", "TYPE", "DEFAULT",
+	    "HELP");
+	for (t = types; *t; t++) {
+		for (ps = (*t)->params; ps && ps->key; ps++) {
+			char kn[96], def[64];
+
+			snprintf(kn, sizeof(kn), "%s.%s", (*t)->type, ps->key);
+			snprintf(def, sizeof(def), "%s", ps->def == NULL ?
+			    "(required)" : *ps->def ? ps->def : "\"\"");
+			fprintf(f, "%-34s %-9s %-14s %s", kn,
+			    type_name(ps->type), def, ps->help ? ps->help : "");
+			if (ps->type == PT_ENUM)
+				fprintf(f, " [%s]", ps->choices);
+			else if (ps->min < ps->max)
+				fprintf(f, " [%lld..%lld]", (long long)ps->min,
+				    (long long)ps->max);
+			fputc('\n', f);
+		}
+	}
+}

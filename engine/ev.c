@@ -1,0 +1,265 @@
+/*
+ * Event queue: 4-ary min-heap keyed by (at, seq). Each queued event knows
+ * its slot (idx = slot + 1), so cancel and reschedule are O(log n).
+ * A 4-ary heap halves the depth of a binary heap and keeps the children
+ * of a node in one cache line of slot pointers.
+ */
+#include <errno.h>
+#include <stdlib.h>
+
+#include "ev.h"
+
+struct ev_queue {
+	struct ev	**heap;
+	size_t		  n, cap;
+	size_t		  limit;
+	simtime_t	  now;
+	uint64_t	  seq;
+	uint64_t	  limit_drops;
+	int		  stop;
+	void		 *ctx;
+	ev_ctx_fn	  ctx_fn;
+	void		 *ctx_arg;
+};
+
+static inline int
+ev_before(const struct ev *a, const struct ev *b)
+{
+	if (a->at != b->at)
+		return a->at < b->at;
+	return a->seq < b->seq;
+}
+
+static inline void
+heap_set(struct ev_queue *q, size_t i, struct ev *e)
+{
+	q->heap[i] = e;
+	e->idx = (uint32_t)(i + 1);
+}
+
+static void
+sift_up(struct ev_queue *q, size_t i)
+{
+	struct ev *e = q->heap[i];
+
+	while (i > 0) {
+		size_t parent = (i - 1) / 4;
+
+		if (!ev_before(e, q->heap[parent]))
+			break;
+		heap_set(q, i, q->heap[parent]);
+		i = parent;
+	}
+	heap_set(q, i, e);
+}
+
+static void
+sift_down(struct ev_queue *q, size_t i)
+{
+	struct ev *e = q->heap[i];
+
+	for (;;) {
+		size_t c = 4 * i + 1, best, end;
+
+		if (c >= q->n)
+			break;
+		best = c;
+		end = c + 4 < q->n ? c + 4 : q->n;
+		for (c++; c < end; c++)
+			if (ev_before(q->heap[c], q->heap[best]))
+				best = c;
+		if (!ev_before(q->heap[best], e))
+			break;
+		heap_set(q, i, q->heap[best]);
+		i = best;
+	}
+	heap_set(q, i, e);
+}
+
+struct ev_queue *
+ev_queue_create(void)
+{
+	struct ev_queue *q = calloc(1, sizeof(*q));
+
+	if (q == NULL)
+		return NULL;
+	q->cap = 1024;
+	q->heap = malloc(q->cap * sizeof(*q->heap));
+	if (q->heap == NULL) {
+		free(q);
+		return NULL;
+	}
+	return q;
+}
+
+void
+ev_queue_destroy(struct ev_queue *q)
+{
+	size_t i;
+
+	if (q == NULL)
+		return;
+	for (i = 0; i < q->n; i++)
+		q->heap[i]->idx = 0;
+	free(q->heap);
+	free(q);
+}
+
+void
+ev_queue_set_ctx_hook(struct ev_queue *q, ev_ctx_fn fn, void *arg)
+{
+	q->ctx_fn = fn;
+	q->ctx_arg = arg;
+}
+
+void
+ev_queue_set_limit(struct ev_queue *q, size_t limit)
+{
+	q->limit = limit;
+}
+
+void
+ev_init(struct ev *e, ev_fn fn, void *arg, void *ctx)
+{
+	e->at = 0;
+	e->seq = 0;
+	e->idx = 0;
+	e->fn = fn;
+	e->arg = arg;
+	e->ctx = ctx;
+}
+
+int
+ev_schedule(struct ev_queue *q, struct ev *e, simtime_t at)
+{
+	if (at < q->now)
+		at = q->now;
+	if (e->idx != 0) {
+		/* Reschedule: a new sequence number, as if added now. */
+		simtime_t old = e->at;
+		size_t i = e->idx - 1;
+
+		e->at = at;
+		e->seq = q->seq++;
+		if (at < old)
+			sift_up(q, i);
+		else
+			sift_down(q, i);
+		return 0;
+	}
+	if (q->limit != 0 && q->n >= q->limit) {
+		q->limit_drops++;
+		return EOVERFLOW;
+	}
+	if (q->n == q->cap) {
+		size_t ncap = q->cap * 2;
+		struct ev **nh = realloc(q->heap, ncap * sizeof(*nh));
+
+		if (nh == NULL) {
+			q->limit_drops++;
+			return ENOMEM;
+		}
+		q->heap = nh;
+		q->cap = ncap;
+	}
+	e->at = at;
+	e->seq = q->seq++;
+	q->heap[q->n] = e;
+	sift_up(q, q->n++);
+	return 0;
+}
+
+void
+ev_cancel(struct ev_queue *q, struct ev *e)
+{
+	size_t i;
+	struct ev *last;
+
+	if (e->idx == 0)
+		return;
+	i = e->idx - 1;
+	e->idx = 0;
+	last = q->heap[--q->n];
+	if (i == q->n)
+		return;
+	q->heap[i] = last;
+	last->idx = (uint32_t)(i + 1);
+	if (i > 0 && ev_before(last, q->heap[(i - 1) / 4]))
+		sift_up(q, i);
+	else
+		sift_down(q, i);
+}
+
+simtime_t
+ev_now(const struct ev_queue *q)
+{
+	return q->now;
+}
+
+size_t
+ev_count(const struct ev_queue *q)
+{
+	return q->n;
+}
+
+uint64_t
+ev_scheduled_total(const struct ev_queue *q)
+{
+	return q->seq;
+}
+
+uint64_t
+ev_limit_drops(const struct ev_queue *q)
+{
+	return q->limit_drops;
+}
+
+void
+ev_stop(struct ev_queue *q)
+{
+	q->stop = 1;
+}
+
+void
+ev_switch_ctx(struct ev_queue *q, void *ctx)
+{
+	if (ctx != q->ctx) {
+		q->ctx = ctx;
+		if (q->ctx_fn)
+			q->ctx_fn(ctx, q->ctx_arg);
+	}
+}
+
+void *
+ev_current_ctx(const struct ev_queue *q)
+{
+	return q->ctx;
+}
+
+uint64_t
+ev_run(struct ev_queue *q, simtime_t until)
+{
+	uint64_t ran = 0;
+
+	q->stop = 0;
+	while (q->n > 0 && !q->stop) {
+		struct ev *e = q->heap[0];
+
+		if (e->at > until)
+			break;
+		/* Pop the minimum. */
+		e->idx = 0;
+		if (--q->n > 0) {
+			q->heap[0] = q->heap[q->n];
+			sift_down(q, 0);
+		}
+		q->now = e->at;
+		if (e->ctx != q->ctx)
+			ev_switch_ctx(q, e->ctx);
+		e->fn(e->arg);
+		ran++;
+	}
+	if (!q->stop && until > q->now)
+		q->now = until;
+	return ran;
+}

@@ -1,0 +1,158 @@
+/* Streaming JSON writer (see json.h). */
+#include <inttypes.h>
+#include <math.h>
+#include <stdlib.h>
+
+#include "json.h"
+
+#define JSON_MAXDEPTH	32
+
+struct json {
+	FILE	*f;
+	int	 depth;
+	int	 count[JSON_MAXDEPTH];	/* members written at each depth */
+};
+
+struct json *
+json_create(FILE *f)
+{
+	struct json *j = calloc(1, sizeof(*j));
+
+	if (j)
+		j->f = f;
+	return j;
+}
+
+int
+json_destroy(struct json *j)
+{
+	int rv;
+
+	fputc('\n', j->f);
+	rv = ferror(j->f) ? -1 : 0;
+	free(j);
+	return rv;
+}
+
+static void
+json_escaped(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			fprintf(f, "\\%c", c);
+		else if (c == '\n')
+			fputs("\\n", f);
+		else if (c < 0x20)
+			fprintf(f, "\\u%04x", c);
+		else
+			fputc(c, f);
+	}
+	fputc('"', f);
+}
+
+/* Separator, indentation and key for the next member. */
+static void
+json_member(struct json *j, const char *key)
+{
+	int i;
+
+	if (j->depth > 0) {
+		if (j->count[j->depth]++ > 0)
+			fputc(',', j->f);
+		fputc('\n', j->f);
+		for (i = 0; i < j->depth; i++)
+			fputs("  ", j->f);
+	}
+	if (key) {
+		json_escaped(j->f, key);
+		fputs(": ", j->f);
+	}
+}
+
+static void
+json_open(struct json *j, const char *key, char c)
+{
+	json_member(j, key);
+	fputc(c, j->f);
+	if (j->depth + 1 < JSON_MAXDEPTH)
+		j->count[++j->depth] = 0;
+}
+
+static void
+json_close(struct json *j, char c)
+{
+	int i, had = j->count[j->depth];
+
+	j->depth--;
+	if (had) {
+		fputc('\n', j->f);
+		for (i = 0; i < j->depth; i++)
+			fputs("  ", j->f);
+	}
+	fputc(c, j->f);
+}
+
+void
+json_obj_begin(struct json *j, const char *key)
+{
+	json_open(j, key, '{');
+}
+
+void
+json_obj_end(struct json *j)
+{
+	json_close(j, '}');
+}
+
+void
+json_arr_begin(struct json *j, const char *key)
+{
+	json_open(j, key, '[');
+}
+
+void
+json_arr_end(struct json *j)
+{
+	json_close(j, ']');
+}
+
+void
+json_str(struct json *j, const char *key, const char *v)
+{
+	json_member(j, key);
+	json_escaped(j->f, v ? v : "");
+}
+
+void
+json_int(struct json *j, const char *key, int64_t v)
+{
+	json_member(j, key);
+	fprintf(j->f, "%" PRId64, v);
+}
+
+void
+json_uint(struct json *j, const char *key, uint64_t v)
+{
+	json_member(j, key);
+	fprintf(j->f, "%" PRIu64, v);
+}
+
+void
+json_real(struct json *j, const char *key, double v)
+{
+	json_member(j, key);
+	if (isfinite(v))
+		fprintf(j->f, "%.6g", v);
+	else
+		fputs("null", j->f);
+}
+
+void
+json_bool(struct json *j, const char *key, bool v)
+{
+	json_member(j, key);
+	fputs(v ? "true" : "false", j->f);
+}

@@ -1,0 +1,700 @@
+/* The run: build the world from a scenario, run it, write the results. */
+#include <dirent.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "capture.h"
+#include "conf.h"
+#include "json.h"
+#include "run.h"
+
+#define RUN_MAXMODELS	16
+#define RUN_MAXCAPS	256
+
+static const struct param_spec sim_params[] = {
+	{ "sim", "duration", PT_DURATION, 1, 86400LL * NS_PER_SEC, "10s", NULL,
+	    "simulated time to run" },
+	{ "sim", "seed", PT_INT, 0, INT64_MAX, "1", NULL,
+	    "the only source of randomness" },
+	{ "sim", "capture", PT_ENUM, 0, 0, "none", "all|sync|merged|none",
+	    "pcaps: every interface, sync nets only, one merged file, none" },
+	{ "sim", "interval", PT_DURATION, NS_PER_MS, 3600LL * NS_PER_SEC,
+	    "100ms", NULL, "timeseries.csv sampling interval" },
+	{ "sim", "name", PT_STRING, 0, 0, "", NULL,
+	    "results directory name (default: the scenario file's name)" },
+	{ "sim", "pkt_limit", PT_INT, 1024, 100000000, "1000000", NULL,
+	    "packet buffers alive at once; exhaustion is counted" },
+	{ "sim", "ev_limit", PT_INT, 1024, 1000000000, "10000000", NULL,
+	    "pending events at once; exhaustion is counted" },
+	{ "sim", "mem_limit", PT_SIZE, 1 << 20, INT64_MAX, "8GB", NULL,
+	    "refuse scenarios whose estimated memory exceeds this" },
+	{ NULL, NULL, 0, 0, 0, NULL, NULL, NULL }
+};
+
+static const struct param_spec net_params[] = {
+	{ "net", "rate", PT_BITRATE, 0, INT64_MAX, "1Gbit", NULL,
+	    "line rate of every port (0 = infinite)" },
+	{ "net", "delay", PT_DURATION, 0, 10LL * NS_PER_SEC, "50us", NULL,
+	    "one-way propagation delay" },
+	{ "net", "jitter", PT_DURATION, 0, 10LL * NS_PER_SEC, "0", NULL,
+	    "uniform extra delay in [0, jitter); never reorders" },
+	{ "net", "loss", PT_REAL, 0, 1, "0", NULL,
+	    "random loss probability per frame" },
+	{ "net", "qlimit", PT_INT, 1, 1000000, "1000", NULL,
+	    "transmit queue per port, in packets (drop-tail)" },
+	{ "net", "mtu", PT_INT, 68, 2028, "1500", NULL, "IP MTU" },
+	{ NULL, NULL, 0, 0, 0, NULL, NULL, NULL }
+};
+
+const struct section_type sim_section = { "sim", false, false, sim_params };
+const struct section_type net_section = { "net", true, true, net_params };
+
+struct run {
+	const struct run_opts	*o;
+	struct conf		*conf;
+	struct world		*w;
+	struct conf_section	*sim;
+	char			 name[128];
+	char			 outdir[1024];
+	char			 tmpdir[1400];
+	char			 capmode[16];
+	struct capture		*merged;
+	struct capture		*caps[RUN_MAXCAPS];
+	int			 ncaps;
+	void			*mdata[RUN_MAXMODELS];
+	simtime_t		 duration, interval;
+	FILE			*ts;
+	struct ev		 ts_ev;
+	double			 wall0;
+};
+
+static volatile sig_atomic_t run_interrupted;
+
+static double
+wall_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+struct world *
+run_world(struct run *r)
+{
+	return r->w;
+}
+
+struct conf *
+run_conf(struct run *r)
+{
+	return r->conf;
+}
+
+struct segment *
+run_segment(struct run *r, const char *name)
+{
+	int i;
+
+	for (i = 0; i < r->w->nsegs; i++)
+		if (strcmp(r->w->segs[i]->name, name) == 0)
+			return r->w->segs[i];
+	return NULL;
+}
+
+static int
+model_index(const struct model_type *mt)
+{
+	int i;
+
+	for (i = 0; pfsim_models[i]; i++)
+		if (pfsim_models[i] == mt)
+			return i;
+	return -1;
+}
+
+void *
+run_model_data(struct run *r, const struct model_type *mt)
+{
+	int i = model_index(mt);
+
+	return i < 0 ? NULL : r->mdata[i];
+}
+
+void
+run_set_model_data(struct run *r, const struct model_type *mt, void *d)
+{
+	int i = model_index(mt);
+
+	if (i >= 0)
+		r->mdata[i] = d;
+}
+
+int
+run_dump_states(struct run *r)
+{
+	return r->o->dump_states;
+}
+
+int
+run_trace(struct run *r, const char *what)
+{
+	const char *t = r->o->trace;
+	size_t n = strlen(what);
+
+	while (t && *t) {
+		if (strncmp(t, what, n) == 0 && (t[n] == ',' || t[n] == '\0'))
+			return 1;
+		if (strncmp(t, "all", 3) == 0 && (t[3] == ',' || !t[3]))
+			return 1;
+		t = strchr(t, ',');
+		if (t)
+			t++;
+	}
+	return 0;
+}
+
+void
+run_log(struct run *r, const char *fmt, ...)
+{
+	va_list ap;
+	simtime_t now = world_now(r->w);
+
+	fprintf(stderr, "%4" PRId64 ".%09" PRId64 " ",
+	    (int64_t)(now / NS_PER_SEC), (int64_t)(now % NS_PER_SEC));
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+int
+run_capture_iface(struct run *r, struct iface *ifp, int is_sync)
+{
+	char path[1600], err[256];
+
+	if (strcmp(r->capmode, "none") == 0 ||
+	    (strcmp(r->capmode, "sync") == 0 && !is_sync))
+		return 0;
+	if (strcmp(r->capmode, "merged") == 0) {
+		if (r->merged == NULL) {
+			snprintf(path, sizeof(path), "%s/pcap/merged.pcap",
+			    r->tmpdir);
+			if ((r->merged = capture_open(path, err,
+			    sizeof(err))) == NULL) {
+				fprintf(stderr, "pfsim: %s\n", err);
+				return -1;
+			}
+		}
+		ifp->cap = capture_ref(r->merged);
+	} else {
+		snprintf(path, sizeof(path), "%s/pcap/%s-%s.pcap", r->tmpdir,
+		    ifp->node->name, ifp->name);
+		if ((ifp->cap = capture_open(path, err, sizeof(err))) == NULL) {
+			fprintf(stderr, "pfsim: %s\n", err);
+			return -1;
+		}
+	}
+	if (r->ncaps == RUN_MAXCAPS) {
+		capture_close(ifp->cap);
+		ifp->cap = NULL;
+		return -1;
+	}
+	r->caps[r->ncaps++] = ifp->cap;
+	return 0;
+}
+
+/* rm -r for our own temporary directory (two levels: pcap/). */
+static void
+rmtree(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	char p[1600];
+	struct stat st;
+
+	if (d == NULL)
+		return;
+	while ((de = readdir(d)) != NULL) {
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		snprintf(p, sizeof(p), "%s/%s", dir, de->d_name);
+		if (lstat(p, &st) == 0 && S_ISDIR(st.st_mode))
+			rmtree(p);
+		else
+			unlink(p);
+	}
+	closedir(d);
+	rmdir(dir);
+}
+
+static int
+mkdirs(const char *path)
+{
+	char buf[1100], *p;
+
+	snprintf(buf, sizeof(buf), "%s", path);
+	for (p = buf + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(buf, 0755) != 0 && errno != EEXIST)
+			return -1;
+		*p = '/';
+	}
+	if (mkdir(buf, 0755) != 0 && errno != EEXIST)
+		return -1;
+	return 0;
+}
+
+/* Leftovers of runs that were killed: ".NAME.tmp.PID" with PID gone. */
+static void
+clean_stale(const char *outdir)
+{
+	char parent[1024], base[256], pfx[300];
+	const char *slash = strrchr(outdir, '/');
+	DIR *d;
+	struct dirent *de;
+
+	if (slash) {
+		snprintf(parent, sizeof(parent), "%.*s",
+		    (int)(slash - outdir), outdir);
+		snprintf(base, sizeof(base), "%s", slash + 1);
+	} else {
+		snprintf(parent, sizeof(parent), ".");
+		snprintf(base, sizeof(base), "%s", outdir);
+	}
+	snprintf(pfx, sizeof(pfx), ".%s.tmp.", base);
+	if ((d = opendir(parent)) == NULL)
+		return;
+	while ((de = readdir(d)) != NULL) {
+		char p[1600];
+		long pid;
+
+		if (strncmp(de->d_name, pfx, strlen(pfx)) != 0)
+			continue;
+		pid = strtol(de->d_name + strlen(pfx), NULL, 10);
+		if (pid > 0 && kill((pid_t)pid, 0) == 0)
+			continue;
+		snprintf(p, sizeof(p), "%s/%s", parent, de->d_name);
+		rmtree(p);
+	}
+	closedir(d);
+}
+
+static void
+on_signal(int sig)
+{
+	(void)sig;
+	run_interrupted = 1;
+}
+
+static void
+ts_sample(void *arg)
+{
+	struct run *r = arg;
+	simtime_t now = world_now(r->w);
+	int i;
+
+	fprintf(r->ts, "%.6f", (double)now / NS_PER_SEC);
+	for (i = 0; pfsim_models[i]; i++)
+		if (pfsim_models[i]->ts_row)
+			pfsim_models[i]->ts_row(r, r->ts);
+	fputc('\n', r->ts);
+	if (now + r->interval <= r->duration)
+		ev_schedule(r->w->q, &r->ts_ev, now + r->interval);
+}
+
+static void
+progress(struct run *r, simtime_t now, int final)
+{
+	double wall = wall_now() - r->wall0;
+
+	if (r->o->quiet || !isatty(2))
+		return;
+	fprintf(stderr, "\r%s: %.2f/%.2f s simulated (%3.0f%%), %.1f s wall, "
+	    "%.2f sim-s/wall-s ", r->name, (double)now / NS_PER_SEC,
+	    (double)r->duration / NS_PER_SEC, 100.0 * now / r->duration, wall,
+	    wall > 0 ? (double)now / NS_PER_SEC / wall : 0);
+	if (final)
+		fputc('\n', stderr);
+}
+
+static void
+write_totals(struct run *r, struct json *j)
+{
+	uint64_t dp = 0, db = 0, sp = 0, sb = 0;
+	int i, k;
+
+	/* What firewalls put on the wire: forwarded data vs pfsync. */
+	for (i = 0; i < r->w->nnodes; i++) {
+		struct node *n = r->w->nodes[i];
+
+		if (n->kind != NODE_FIREWALL)
+			continue;
+		for (k = 0; k < n->nifs; k++) {
+			struct seg_stats *st = &n->ifs[k]->port->st;
+
+			sp += st->tx_sync_frames;
+			sb += st->tx_sync_bytes;
+			dp += st->tx_frames - st->tx_sync_frames;
+			db += st->tx_bytes - st->tx_sync_bytes;
+		}
+	}
+	json_obj_begin(j, "totals");
+	json_uint(j, "data_packets", dp);
+	json_uint(j, "data_bytes", db);
+	json_uint(j, "sync_packets", sp);
+	json_uint(j, "sync_bytes", sb);
+	json_real(j, "sync_packet_ratio", dp ? (double)sp / dp : 0);
+	json_real(j, "sync_byte_ratio", db ? (double)sb / db : 0);
+	json_obj_end(j);
+}
+
+static void
+write_nets(struct run *r, struct json *j)
+{
+	int i;
+
+	json_arr_begin(j, "nets");
+	for (i = 0; i < r->w->nsegs; i++) {
+		struct segment *s = r->w->segs[i];
+
+		json_obj_begin(j, NULL);
+		json_str(j, "name", s->name);
+		json_uint(j, "tx_frames", s->st.tx_frames);
+		json_uint(j, "tx_bytes", s->st.tx_bytes);
+		json_uint(j, "rx_frames", s->st.rx_frames);
+		json_obj_begin(j, "drops");
+		json_uint(j, "queue", s->st.drop_queue);
+		json_uint(j, "loss", s->st.drop_loss);
+		json_uint(j, "nodest", s->st.drop_nodest);
+		json_uint(j, "down", s->st.drop_down);
+		json_uint(j, "toolong", s->st.drop_toolong);
+		json_obj_end(j);
+		json_obj_end(j);
+	}
+	json_arr_end(j);
+}
+
+static int
+write_summary(struct run *r, const char *path, double wall, bool tostdout)
+{
+	FILE *f = tostdout ? stdout : fopen(path, "w");
+	struct json *j;
+	int i, rv;
+
+	if (f == NULL)
+		return -1;
+	j = json_create(f);
+	json_obj_begin(j, NULL);
+	json_str(j, "scenario", r->name);
+	json_uint(j, "seed", r->w->seed);
+	json_real(j, "sim_seconds", (double)world_now(r->w) / NS_PER_SEC);
+	json_real(j, "wall_seconds", wall);
+	for (i = 0; pfsim_models[i]; i++)
+		if (pfsim_models[i]->report_json)
+			pfsim_models[i]->report_json(r, j);
+	write_nets(r, j);
+	json_obj_begin(j, "engine");
+	json_uint(j, "events", ev_scheduled_total(r->w->q));
+	json_uint(j, "event_limit_drops", ev_limit_drops(r->w->q));
+	json_uint(j, "pkt_peak", pkt_pool_peak(r->w->pool));
+	json_uint(j, "pkt_alloc_failures", pkt_pool_failures(r->w->pool));
+	json_obj_end(j);
+	write_totals(r, j);
+	json_obj_end(j);
+	rv = json_destroy(j);
+	if (!tostdout && fclose(f) != 0)
+		rv = -1;
+	return rv;
+}
+
+static void
+print_human(struct run *r, double wall)
+{
+	int i;
+
+	printf("pfsim: %s, seed %" PRIu64 ", %.3f s simulated in %.2f s\n",
+	    r->name, r->w->seed, (double)world_now(r->w) / NS_PER_SEC, wall);
+	for (i = 0; pfsim_models[i]; i++)
+		if (pfsim_models[i]->report_text)
+			pfsim_models[i]->report_text(r, stdout);
+	printf("results: %s/\n", r->outdir);
+}
+
+static const struct section_type **
+all_types(void)
+{
+	static const struct section_type *types[RUN_MAXMODELS + 3];
+	int i, n = 0;
+
+	types[n++] = &sim_section;
+	types[n++] = &net_section;
+	for (i = 0; pfsim_models[i] && n < RUN_MAXMODELS + 2; i++)
+		types[n++] = pfsim_models[i]->st;
+	types[n] = NULL;
+	return types;
+}
+
+const struct section_type *const *
+run_section_types(void)
+{
+	return all_types();
+}
+
+static const struct model_type *
+model_for(const char *type)
+{
+	int i;
+
+	for (i = 0; pfsim_models[i]; i++)
+		if (strcmp(pfsim_models[i]->st->type, type) == 0)
+			return pfsim_models[i];
+	return NULL;
+}
+
+static int
+build_nets(struct run *r, char *err, size_t errlen)
+{
+	int i;
+
+	for (i = 0; i < conf_nsections(r->conf); i++) {
+		struct conf_section *s = conf_section_at(r->conf, i);
+		struct seg_params sp;
+
+		if (strcmp(conf_type(s), "net") != 0)
+			continue;
+		memset(&sp, 0, sizeof(sp));
+		sp.rate_bps = (uint64_t)conf_int(s, "rate");
+		sp.delay_ns = conf_int(s, "delay");
+		sp.jitter_ns = conf_int(s, "jitter");
+		sp.loss = conf_real(s, "loss");
+		sp.qlimit = (uint32_t)conf_int(s, "qlimit");
+		sp.mtu = (uint32_t)conf_int(s, "mtu");
+		if (segment_create(r->w, conf_name(s), &sp) == NULL) {
+			snprintf(err, errlen, "%s:%d: net.%s: too many nets",
+			    conf_path(r->conf), conf_line(s, NULL),
+			    conf_name(s));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static void
+scenario_name(const char *path, char *buf, size_t len)
+{
+	const char *b = strrchr(path, '/');
+	size_t n;
+
+	b = b ? b + 1 : path;
+	n = strlen(b);
+	if (n > 5 && strcmp(b + n - 5, ".conf") == 0)
+		n -= 5;
+	snprintf(buf, len, "%.*s", (int)n, b);
+}
+
+static int
+finish_results(struct run *r, double wall)
+{
+	char path[1600], old[1600];
+	FILE *f;
+	int i, rv = 0;
+
+	snprintf(path, sizeof(path), "%s/params.txt", r->tmpdir);
+	if ((f = fopen(path, "w")) == NULL ||
+	    conf_write_resolved(r->conf, f) != 0 || fclose(f) != 0)
+		return -1;
+	snprintf(path, sizeof(path), "%s/summary.json", r->tmpdir);
+	if (write_summary(r, path, wall, false) != 0)
+		return -1;
+	for (i = 0; pfsim_models[i]; i++)
+		if (pfsim_models[i]->report_files &&
+		    pfsim_models[i]->report_files(r, r->tmpdir) != 0)
+			return -1;
+	for (i = 0; i < r->ncaps; i++)
+		if (capture_close(r->caps[i]) != 0)
+			rv = -1;
+	r->ncaps = 0;
+	if (rv != 0)
+		return -1;
+	/* Replace an old results directory only by a complete new one. */
+	snprintf(old, sizeof(old), "%s.old.%ld", r->tmpdir, (long)getpid());
+	if (rename(r->outdir, old) != 0 && errno != ENOENT)
+		return -1;
+	if (rename(r->tmpdir, r->outdir) != 0) {
+		rename(old, r->outdir);
+		return -1;
+	}
+	rmtree(old);
+	return 0;
+}
+
+int
+run_main(const struct run_opts *o)
+{
+	struct run r;
+	char err[1024], path[1600];
+	const struct section_type **types = all_types();
+	int i, status = 1;
+	double wall;
+	simtime_t chunk, t;
+
+	memset(&r, 0, sizeof(r));
+	r.o = o;
+	if ((r.conf = conf_load(o->scenario, types, err, sizeof(err))) == NULL)
+		goto usage;
+	for (i = 0; i < o->nsets; i++)
+		if (conf_set(r.conf, o->sets[i], err, sizeof(err)) != 0)
+			goto usage;
+	if (conf_finish(r.conf, err, sizeof(err)) != 0)
+		goto usage;
+	r.sim = conf_find(r.conf, "sim", NULL);
+	r.duration = conf_int(r.sim, "duration");
+	r.interval = conf_int(r.sim, "interval");
+	snprintf(r.capmode, sizeof(r.capmode), "%s",
+	    o->capture ? o->capture : conf_str(r.sim, "capture"));
+	if (strcmp(r.capmode, "all") && strcmp(r.capmode, "sync") &&
+	    strcmp(r.capmode, "merged") && strcmp(r.capmode, "none")) {
+		snprintf(err, sizeof(err), "--capture %s: expected all, sync, "
+		    "merged or none", r.capmode);
+		goto usage;
+	}
+	if (*conf_str(r.sim, "name"))
+		snprintf(r.name, sizeof(r.name), "%s", conf_str(r.sim, "name"));
+	else
+		scenario_name(o->scenario, r.name, sizeof(r.name));
+	if (o->outdir)
+		snprintf(r.outdir, sizeof(r.outdir), "%s", o->outdir);
+	else
+		snprintf(r.outdir, sizeof(r.outdir), "results/%s", r.name);
+	while (strlen(r.outdir) > 1 && r.outdir[strlen(r.outdir) - 1] == '/')
+		r.outdir[strlen(r.outdir) - 1] = '\0';
+
+	r.w = world_create((uint64_t)conf_int(r.sim, "seed"),
+	    (size_t)conf_int(r.sim, "pkt_limit"),
+	    (size_t)conf_int(r.sim, "ev_limit"));
+	if (r.w == NULL) {
+		fprintf(stderr, "pfsim: out of memory\n");
+		goto out;
+	}
+	r.w->user = &r;
+
+	/* The temporary results directory: captures open during build. */
+	{
+		const char *slash = strrchr(r.outdir, '/');
+
+		if (slash && slash != r.outdir) {
+			snprintf(path, sizeof(path), "%.*s",
+			    (int)(slash - r.outdir), r.outdir);
+			if (mkdirs(path) != 0) {
+				fprintf(stderr, "pfsim: %s: %s\n", path,
+				    strerror(errno));
+				goto out;
+			}
+			snprintf(r.tmpdir, sizeof(r.tmpdir), "%.900s/.%.200s.tmp.%ld",
+			    path, slash + 1, (long)getpid());
+		} else
+			snprintf(r.tmpdir, sizeof(r.tmpdir), ".%.900s.tmp.%ld",
+			    r.outdir, (long)getpid());
+	}
+	clean_stale(r.outdir);
+	rmtree(r.tmpdir);
+	snprintf(path, sizeof(path), "%s/pcap", r.tmpdir);
+	if (mkdirs(path) != 0) {
+		fprintf(stderr, "pfsim: %s: %s\n", path, strerror(errno));
+		goto out;
+	}
+
+	if (build_nets(&r, err, sizeof(err)) != 0)
+		goto usage;
+	for (i = 0; i < conf_nsections(r.conf); i++) {
+		struct conf_section *s = conf_section_at(r.conf, i);
+		const struct model_type *mt = model_for(conf_type(s));
+
+		if (mt && mt->build(&r, s, err, sizeof(err)) != 0)
+			goto usage;
+	}
+	for (i = 0; pfsim_models[i]; i++)
+		if (pfsim_models[i]->link &&
+		    pfsim_models[i]->link(&r, err, sizeof(err)) != 0)
+			goto usage;
+
+	snprintf(path, sizeof(path), "%s/timeseries.csv", r.tmpdir);
+	if ((r.ts = fopen(path, "w")) == NULL) {
+		fprintf(stderr, "pfsim: %s: %s\n", path, strerror(errno));
+		goto out;
+	}
+	fprintf(r.ts, "time_s");
+	for (i = 0; pfsim_models[i]; i++)
+		if (pfsim_models[i]->ts_header)
+			pfsim_models[i]->ts_header(&r, r.ts);
+	fputc('\n', r.ts);
+
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	r.wall0 = wall_now();
+	for (i = 0; pfsim_models[i]; i++)
+		if (pfsim_models[i]->start)
+			pfsim_models[i]->start(&r);
+	ev_init(&r.ts_ev, ts_sample, &r, NULL);
+	ev_schedule(r.w->q, &r.ts_ev, r.interval);
+	chunk = r.duration / 200 > 0 ? r.duration / 200 : 1;
+	for (t = 0; t < r.duration && !run_interrupted;) {
+		t = t + chunk < r.duration ? t + chunk : r.duration;
+		ev_run(r.w->q, t);
+		progress(&r, t, 0);
+	}
+	world_enter(r.w, NULL);
+	if (run_interrupted) {
+		fprintf(stderr, "\npfsim: interrupted; no results written\n");
+		goto out;
+	}
+	progress(&r, r.duration, 1);
+	for (i = 0; pfsim_models[i]; i++)
+		if (pfsim_models[i]->stop)
+			pfsim_models[i]->stop(&r);
+	if (fclose(r.ts) != 0) {
+		r.ts = NULL;
+		goto out;
+	}
+	r.ts = NULL;
+	wall = wall_now() - r.wall0;
+	if (finish_results(&r, wall) != 0) {
+		fprintf(stderr, "pfsim: writing results to %s failed: %s\n",
+		    r.outdir, strerror(errno));
+		goto out;
+	}
+	if (o->json)
+		status = write_summary(&r, NULL, wall, true) == 0 ? 0 : 1;
+	else {
+		print_human(&r, wall);
+		status = 0;
+	}
+	goto out;
+usage:
+	fprintf(stderr, "%s\n", err);
+	status = 2;
+out:
+	if (r.ts)
+		fclose(r.ts);
+	for (i = 0; i < r.ncaps; i++)
+		capture_close(r.caps[i]);
+	if (r.tmpdir[0])
+		rmtree(r.tmpdir);
+	for (i = 0; pfsim_models[i]; i++)
+		if (pfsim_models[i]->destroy)
+			pfsim_models[i]->destroy(&r);
+	world_destroy(r.w);
+	conf_free(r.conf);
+	return status;
+}
