@@ -18,6 +18,9 @@ struct run;
 
 struct model_type {
 	const struct section_type *st;
+	/* More parameter tables for the same section type (one per
+	 * module that adds keys to it), NULL-terminated. */
+	const struct section_type *more[4];
 	/* Build one section's object into the run. 0, or -1 with err set
 	 * as "FILE:LINE: type.name.key: message" (exit 2). */
 	int	(*build)(struct run *, struct conf_section *, char *err,

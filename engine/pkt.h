@@ -14,7 +14,7 @@
 
 #include "simtime.h"
 
-#define PKT_HEADROOM	128
+#define PKT_HEADROOM	130	/* 128 + ETHER_ALIGN: IP headers land 4-aligned */
 #define PKT_MAXFRAME	2048	/* MCLBYTES: largest frame a packet holds */
 #define PKT_BUFSZ	(PKT_HEADROOM + PKT_MAXFRAME)
 

@@ -434,13 +434,16 @@ print_human(struct run *r, double wall)
 static const struct section_type **
 all_types(void)
 {
-	static const struct section_type *types[RUN_MAXMODELS + 3];
-	int i, n = 0;
+	static const struct section_type *types[5 * RUN_MAXMODELS + 3];
+	int i, k, n = 0;
 
 	types[n++] = &sim_section;
 	types[n++] = &net_section;
-	for (i = 0; pfsim_models[i] && n < RUN_MAXMODELS + 2; i++)
+	for (i = 0; pfsim_models[i] && i < RUN_MAXMODELS; i++) {
 		types[n++] = pfsim_models[i]->st;
+		for (k = 0; k < 4 && pfsim_models[i]->more[k]; k++)
+			types[n++] = pfsim_models[i]->more[k];
+	}
 	types[n] = NULL;
 	return types;
 }

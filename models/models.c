@@ -1,9 +1,128 @@
-/* Every model type the command line knows, in build order. */
+/*
+ * Every model type the command line knows, in build order, and the glue
+ * that plugs pf and pfsync into the firewall node (struct fw_modules).
+ */
 #include "engine/model.h"
+#include "models/fw/fw.h"
+#include "models/host/host.h"
+#include "models/pf/pfvar.h"
+#include "models/pfsync/pfsync.h"
 
-extern const struct model_type demo_model;
+void	pfsyncintr(void);
+
+static int
+mod_pf_attach(struct fw *fw, struct conf_section *sec, char *err,
+    size_t errlen)
+{
+	return pf_attach(fw_vnet(fw), sec, err, errlen);
+}
+
+static void
+mod_pf_work(struct fw_pf_work *w)
+{
+	u_int64_t s, i, r;
+
+	pf_get_work(&s, &i, &r);
+	w->state_searches = s;
+	w->state_inserts = i;
+	w->rule_evals = r;
+}
+
+static void
+mod_pf_report_json(struct fw *fw, struct json *j)
+{
+	pf_report_json(fw_vnet(fw), j);
+}
+
+static int
+mod_pfsync_attach(struct fw *fw, struct conf_section *sec, char *err,
+    size_t errlen)
+{
+	return pfsync_attach(fw_vnet(fw), sec, err, errlen);
+}
+
+static void
+mod_pfsync_work(struct fw_pfsync_work *w)
+{
+	w->msgs_out = pfsync_msgs_out(curvnet);
+	w->msgs_in = pfsync_msgs_in(curvnet);
+}
+
+static void
+mod_pfsync_report_json(struct fw *fw, struct json *j)
+{
+	json_str(j, "pfsync_version", pfsync_version_name(fw_vnet(fw)));
+	pfsync_report_json(fw_vnet(fw), j);
+}
+
+/* states-NODE.txt (pfctl -ss -vv, -si) and pfsync-NODE.txt (netstat). */
+static int
+mod_report_files(struct fw *fw, const char *dir)
+{
+	char path[1200];
+	FILE *f;
+	int rv = 0;
+
+	snprintf(path, sizeof(path), "%s/states-%s.txt", dir, fw_name(fw));
+	if ((f = fopen(path, "w")) == NULL)
+		return -1;
+	if (pf_write_info(fw_vnet(fw), f) != 0 ||
+	    pf_write_states(fw_vnet(fw), f) != 0)
+		rv = -1;
+	if (fclose(f) != 0)
+		rv = -1;
+	snprintf(path, sizeof(path), "%s/pfsync-%s.txt", dir, fw_name(fw));
+	if ((f = fopen(path, "w")) == NULL)
+		return -1;
+	if (pfsync_write_stats(fw_vnet(fw), f) != 0)
+		rv = -1;
+	if (fclose(f) != 0)
+		rv = -1;
+	return rv;
+}
+
+const struct fw_modules fw_modules_default = {
+	.pf_attach = mod_pf_attach,
+	.pf_test = pf_test,
+	.pf_drop_reason = pf_drop_reason,
+	.pf_work = mod_pf_work,
+	.pf_report_json = mod_pf_report_json,
+	.pfsync_attach = mod_pfsync_attach,
+	.pfsync_input = pfsync_input,
+	.pfsyncintr = pfsyncintr,
+	.pfsync_work = mod_pfsync_work,
+	.pfsync_report_json = mod_pfsync_report_json,
+	.report_files = mod_report_files,
+};
+
+static const struct section_type fw_section = {
+	"firewall", true, true, fw_params
+};
+static const struct section_type pf_section = {
+	"firewall", true, true, pf_params
+};
+static const struct section_type pfsync_section = {
+	"firewall", true, true, pfsync_params
+};
+
+static const struct model_type fw_model = {
+	.st = &fw_section,
+	.more = { &pf_section, &pfsync_section },
+	.build = fw_model_build,
+	.start = fw_model_start,
+	.stop = fw_model_stop,
+	.report_json = fw_model_report_json,
+	.report_text = fw_model_report_text,
+	.report_files = fw_model_report_files,
+	.ts_header = fw_model_ts_header,
+	.ts_row = fw_model_ts_row,
+	.destroy = fw_model_destroy,
+};
 
 const struct model_type *const pfsim_models[] = {
+	&fw_model,
+	&host_model,
+	&flow_model,
 	&demo_model,
 	NULL
 };

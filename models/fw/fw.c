@@ -1,0 +1,1027 @@
+/*
+ * The firewall node (see fw.h): NICs with interrupt mitigation, the
+ * IPL_NET interrupt handler, ipintr, forwarding, the pf and pfsync hook
+ * points, CPU cost charging around them, and the per-firewall results.
+ *
+ * XXX the interrupt handler takes the ring as it is when the handler
+ *     starts; em(4) loops while ICR is set and may catch a few more.
+ * XXX no TX completion interrupts: TX reaping is inside cost.ip_output.
+ * XXX if_snd and the TX ring are one queue (ifq, default 511).
+ * XXX static ARP (the engine's segment), no ICMP errors, no IP options,
+ *     no fragmentation (longer than the MTU: drop "mtu").
+ * XXX no local stack: only pfsync (IP protocol 240) is delivered; every
+ *     multicast group is accepted without membership checks.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "models/fw/fw_var.h"
+
+/* An empty table unless models/models.c defines the real one. */
+__attribute__((weak)) const struct fw_modules fw_modules_default;
+
+static void	fw_rx(struct iface *, struct pkt *, void *);
+static void	fw_nic_assert(void *);
+static int	fw_nic_intr(void *);
+static int	fw_ipintr(void);
+static int	fw_pf_glue(int, struct ifnet *, struct mbuf **,
+		    struct ether_header *);
+static void	fw_step_hook(void *);
+
+const char *
+fw_name(const struct fw *fw)
+{
+	return fw->name;
+}
+
+struct vnet *
+fw_vnet(const struct fw *fw)
+{
+	return fw->v;
+}
+
+struct node *
+fw_node(const struct fw *fw)
+{
+	return fw->node;
+}
+
+struct run *
+fw_run(const struct fw *fw)
+{
+	return fw->run;
+}
+
+struct conf_section *
+fw_conf(const struct fw *fw)
+{
+	return fw->sec;
+}
+
+int
+fw_nifs(const struct fw *fw)
+{
+	return fw->nnic;
+}
+
+struct ifnet *
+fw_ifnet(const struct fw *fw, int i)
+{
+	return i >= 0 && i < fw->nnic ? (struct ifnet *)&fw->nic[i].ifn : NULL;
+}
+
+const struct fw_nic_stats *
+fw_nic_stats(const struct fw *fw, int i)
+{
+	return i >= 0 && i < fw->nnic ? &fw->nic[i].st : NULL;
+}
+
+uint32_t
+fw_addr(const struct fw *fw, const char *net)
+{
+	int i;
+
+	for (i = 0; i < fw->nnic; i++)
+		if (strcmp(fw->nic[i].net, net) == 0)
+			return fw->nic[i].iface->addr;
+	return 0;
+}
+
+struct fw *
+fw_of_node(const struct node *n)
+{
+	if (n == NULL || n->kind != NODE_FIREWALL)
+		return NULL;
+	return n->model;
+}
+
+uint64_t
+fw_forwarded(const struct fw *fw)
+{
+	return fw->forwarded;
+}
+
+/* ------------------------------------------------------------------ */
+/* Construction                                                       */
+
+static int
+fw_err(const struct fw *fw, const char *key, char *err, size_t errlen,
+    const char *fmt, ...)
+{
+	char msg[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (fw->run != NULL && fw->sec != NULL)
+		snprintf(err, errlen, "%s:%d: firewall.%s%s%s: %s",
+		    conf_path(run_conf(fw->run)), conf_line(fw->sec, key),
+		    fw->name, key ? "." : "", key ? key : "", msg);
+	else
+		snprintf(err, errlen, "firewall.%s%s%s: %s", fw->name,
+		    key ? "." : "", key ? key : "", msg);
+	return -1;
+}
+
+static int64_t
+cfg_int(const struct fw *fw, const char *key, int64_t profile)
+{
+	if (fw->sec != NULL && conf_isset(fw->sec, key))
+		return conf_int(fw->sec, key);
+	return profile;
+}
+
+static struct segment *
+find_segment(const struct world *w, const char *name)
+{
+	int i;
+
+	for (i = 0; i < w->nsegs; i++)
+		if (strcmp(w->segs[i]->name, name) == 0)
+			return w->segs[i];
+	return NULL;
+}
+
+static int
+segment_index(const struct world *w, const struct segment *s)
+{
+	int i;
+
+	for (i = 0; i < w->nsegs; i++)
+		if (w->segs[i] == s)
+			return i;
+	return -1;
+}
+
+/* One word of "route": DST/PLEN@GW. */
+static int
+fw_add_route(struct fw *fw, const char *word)
+{
+	char buf[64], *slash, *at;
+	struct in_addr dst, gw;
+	const struct route *rt;
+	long plen;
+
+	snprintf(buf, sizeof(buf), "%s", word);
+	if ((slash = strchr(buf, '/')) == NULL ||
+	    (at = strchr(slash, '@')) == NULL)
+		return -1;
+	*slash++ = '\0';
+	*at++ = '\0';
+	plen = strtol(slash, NULL, 10);
+	if (inet_pton(AF_INET, buf, &dst) != 1 ||
+	    inet_pton(AF_INET, at, &gw) != 1 || plen < 0 || plen > 32)
+		return -1;
+	rt = node_route(fw->node, ntohl(gw.s_addr));
+	if (rt == NULL || rt->gw != 0)
+		return -1;	/* the gateway must be on a connected net */
+	return node_add_route(fw->node, ntohl(dst.s_addr), (uint8_t)plen,
+	    ntohl(gw.s_addr), rt->ifp) == 0 ? 0 : -1;
+}
+
+static int
+fw_nic_attach(struct fw *fw, int i, const char *net, char *err,
+    size_t errlen)
+{
+	struct fw_nic *nic = &fw->nic[i];
+	struct ifnet *ifp = &nic->ifn;
+	struct segment *seg;
+	uint32_t addr;
+	int sidx;
+
+	if ((seg = find_segment(fw->w, net)) == NULL)
+		return fw_err(fw, "nets", err, errlen, "no [net %s]", net);
+	sidx = segment_index(fw->w, seg);
+	/* 10.(S+1).1.(F+1)/16, see fw.h. */
+	addr = (10U << 24) | ((uint32_t)(sidx + 1) << 16) | (1U << 8) |
+	    (uint32_t)(fw->ordinal + 1);
+	nic->fw = fw;
+	snprintf(nic->net, sizeof(nic->net), "%.*s", (int)sizeof(nic->net) - 1,
+	    net);
+	snprintf(ifp->if_xname, sizeof(ifp->if_xname), "em%d", i);
+	nic->iface = iface_create(fw->node, ifp->if_xname, seg, addr, 16);
+	if (nic->iface == NULL)
+		return fw_err(fw, "nets", err, errlen,
+		    "cannot attach to net %s (too many ports)", net);
+	iface_set_rx(nic->iface, fw_rx, nic);
+	/* if_snd is enforced by kern_ether_output (ifq). */
+	iface_set_txq_limit(nic->iface, 0);
+	ifp->if_softc = nic;
+	ifp->if_type = IFT_ETHER;
+	ifp->if_flags = IFF_UP | IFF_RUNNING | IFF_BROADCAST | IFF_SIMPLEX |
+	    IFF_MULTICAST;
+	ifp->if_mtu = nic->iface->mtu ? nic->iface->mtu : ETHERMTU;
+	ifp->if_hardmtu = ifp->if_mtu;
+	ifp->if_hdrlen = ETHER_HDR_LEN;
+	ifp->if_snd.ifq_maxlen = fw->ifq;
+	ifp->if_iface = nic->iface;
+	ifp->if_addr = htonl(addr);
+	if_attach(ifp);
+	pktq_init(&nic->ring, (uint32_t)fw->rx_ring);
+	nic->last_intr = -NS_PER_SEC;
+	ev_init(&nic->intr_ev, fw_nic_assert, nic, fw->v);
+	kern_intr_establish(&nic->ih, fw_nic_intr, nic, ifp->if_xname);
+	if (fw->run != NULL && run_capture_iface(fw->run, nic->iface,
+	    strstr(net, "sync") != NULL) != 0)
+		return fw_err(fw, "nets", err, errlen,
+		    "cannot open the capture of %s", ifp->if_xname);
+	return 0;
+}
+
+/* Word i of a space-separated list, or NULL. */
+static const char *
+list_word(const char *list, int i, char *buf, size_t len)
+{
+	const char *p = list;
+	size_t n;
+
+	while (p != NULL && *p != '\0') {
+		p += strspn(p, " \t");
+		if (*p == '\0')
+			break;
+		n = strcspn(p, " \t");
+		if (i-- == 0) {
+			snprintf(buf, len, "%.*s", (int)n, p);
+			return buf;
+		}
+		p += n;
+	}
+	return NULL;
+}
+
+static struct fw *
+fw_build(struct run *run, struct world *w, const char *name,
+    struct conf_section *sec, const char *nets,
+    const struct fw_modules *mods, char *err, size_t errlen)
+{
+	const struct fw_profile *prof;
+	struct kern_params kp;
+	struct fw *fw;
+	char word[64], key[64];
+	int i, n, k;
+
+	if ((fw = calloc(1, sizeof(*fw))) == NULL) {
+		snprintf(err, errlen, "firewall.%s: out of memory", name);
+		return NULL;
+	}
+	snprintf(fw->name, sizeof(fw->name), "%s", name);
+	fw->run = run;
+	fw->w = w;
+	fw->sec = sec;
+	if (mods != NULL)
+		fw->mods = *mods;
+	for (i = 0; i < w->nnodes; i++)
+		if (w->nodes[i]->kind == NODE_FIREWALL)
+			fw->ordinal++;
+	snprintf(fw->hw, sizeof(fw->hw), "%s",
+	    sec != NULL ? conf_str(sec, "hw") : "2009");
+	if ((prof = fw_profile(fw->hw)) == NULL) {
+		fw_err(fw, "hw", err, errlen, "unknown profile %s", fw->hw);
+		goto fail;
+	}
+
+	kern_params_default(&kp);
+	kern_cost_profile(&kp, fw->hw);
+	kp.kp_hz = (int)cfg_int(fw, "hz", prof->p_hz);
+	kp.ipintrq_max = (int)cfg_int(fw, "ipintrq", prof->p_ipintrq);
+	kp.nmbclust = (int)cfg_int(fw, "nmbclust", prof->nmbclust);
+	kp.splassert_ctl = (int)cfg_int(fw, "splassert", 1);
+	for (k = 0; k < KC_MAX; k++) {
+		snprintf(key, sizeof(key), "cost.%s", kern_cost_names[k]);
+		kp.cost[k] = cfg_int(fw, key, kp.cost[k]);
+	}
+	fw->rx_ring = (int)cfg_int(fw, "nic.rx_ring", prof->rx_ring);
+	n = (int)cfg_int(fw, "nic.int_rate", prof->int_rate);
+	fw->itr_ns = n > 0 ? NS_PER_SEC / n : 0;
+	fw->int_delay = cfg_int(fw, "nic.int_delay", prof->int_delay);
+	fw->int_frames = (int)cfg_int(fw, "nic.int_frames", prof->int_frames);
+	fw->ifq = (int)cfg_int(fw, "ifq", prof->ifq);
+
+	if ((fw->node = node_create(w, name, NODE_FIREWALL)) == NULL) {
+		fw_err(fw, NULL, err, errlen, "too many nodes");
+		goto fail;
+	}
+	fw->v = kern_vnet_create(w->q, w, fw->node, w->pool, w->seed, name,
+	    &kp);
+	if (fw->v == NULL) {
+		fw_err(fw, NULL, err, errlen, "out of memory");
+		goto fail;
+	}
+	fw->node->model = fw;
+	fw->node->ctx = fw->v;
+	fw->v->vnet_fw = fw;
+	fw->t0 = ev_now(w->q);
+
+	CURVNET_SET(fw->v);
+	n = 0;
+	for (i = 0;; i++) {
+		if (sec != NULL) {
+			if (conf_list_at(sec, "nets", i, word,
+			    sizeof(word)) == NULL)
+				break;
+		} else if (list_word(nets, i, word, sizeof(word)) == NULL)
+			break;
+		if (n == NODE_MAXIF) {
+			fw_err(fw, "nets", err, errlen, "more than %d nets",
+			    NODE_MAXIF);
+			goto fail_vnet;
+		}
+		if (fw_nic_attach(fw, n, word, err, errlen) != 0)
+			goto fail_vnet;
+		fw->nnic = ++n;
+	}
+	if (n == 0) {
+		fw_err(fw, "nets", err, errlen, "at least one net is needed");
+		goto fail_vnet;
+	}
+	if (sec != NULL)
+		for (i = 0; conf_list_at(sec, "route", i, word,
+		    sizeof(word)) != NULL; i++)
+			if (fw_add_route(fw, word) != 0) {
+				fw_err(fw, "route", err, errlen,
+				    "bad route %s (want DST/PLEN@GW with GW "
+				    "on an attached net)", word);
+				goto fail_vnet;
+			}
+
+	fw->v->vnet_pf_test = fw_pf_glue;
+	fw->v->vnet_step_hook = fw_step_hook;
+	fw->v->vnet_step_arg = fw;
+	netisr_register_drain(NETISR_IP, fw_ipintr);
+	if (fw->mods.pfsyncintr != NULL)
+		netisr_register(NETISR_PFSYNC, fw->mods.pfsyncintr);
+	if (fw->mods.pf_attach != NULL &&
+	    fw->mods.pf_attach(fw, sec, err, errlen) != 0)
+		goto fail_vnet;
+	if (fw->mods.pfsync_attach != NULL &&
+	    fw->mods.pfsync_attach(fw, sec, err, errlen) != 0)
+		goto fail_vnet;
+	CURVNET_RESTORE();
+	return fw;
+
+fail_vnet:
+	CURVNET_RESTORE();
+	/* The node stays in the world (it owns the ifaces); the run fails. */
+	fw->node->model = NULL;
+	fw->node->ctx = NULL;
+	fw_destroy(fw);
+	return NULL;
+fail:
+	free(fw);
+	return NULL;
+}
+
+struct fw *
+fw_create(struct run *run, struct conf_section *sec,
+    const struct fw_modules *mods, char *err, size_t errlen)
+{
+	return fw_build(run, run_world(run), conf_name(sec), sec, NULL, mods,
+	    err, errlen);
+}
+
+struct fw *
+fw_create_world(struct world *w, const char *name, struct conf_section *sec,
+    const char *nets, const struct fw_modules *mods, char *err,
+    size_t errlen)
+{
+	return fw_build(NULL, w, name, sec, nets, mods, err, errlen);
+}
+
+void
+fw_destroy(struct fw *fw)
+{
+	int i;
+
+	if (fw == NULL)
+		return;
+	if (fw->v != NULL) {
+		CURVNET_SET(fw->v);
+		if (fw->mods.destroy != NULL)
+			fw->mods.destroy(fw);
+		for (i = 0; i < fw->nnic; i++) {
+			ev_cancel(fw->w->q, &fw->nic[i].intr_ev);
+			pktq_purge(&fw->nic[i].ring);
+			if (fw->nic[i].iface != NULL)
+				iface_set_rx(fw->nic[i].iface, NULL, NULL);
+		}
+		CURVNET_RESTORE();
+		kern_vnet_destroy(fw->v);
+	}
+	if (fw->node != NULL && fw->node->model == fw) {
+		fw->node->model = NULL;
+		fw->node->ctx = NULL;
+	}
+	free(fw);
+}
+
+void
+fw_start(struct fw *fw)
+{
+	fw->t0 = ev_now(fw->w->q);
+	fw->ts_t = fw->t0;
+	if (fw->mods.start != NULL) {
+		CURVNET_SET(fw->v);
+		fw->mods.start(fw);
+		CURVNET_RESTORE();
+	}
+}
+
+void
+fw_stop(struct fw *fw)
+{
+	if (fw->mods.stop != NULL) {
+		CURVNET_SET(fw->v);
+		fw->mods.stop(fw);
+		CURVNET_RESTORE();
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* NIC: rx ring and interrupt mitigation (ref §6)                     */
+
+/*
+ * When to assert the interrupt: the delay after the first pending frame
+ * (bge-like; 0 for em), cut short once int_frames frames wait, but never
+ * sooner than 1/int_rate after the last assertion (em(4) ITR).
+ */
+static void
+fw_nic_arm(struct fw_nic *nic)
+{
+	struct fw *fw = nic->fw;
+	simtime_t now = ev_now(fw->w->q), at;
+	int count_hit = fw->int_frames > 0 &&
+	    nic->ring.len >= (uint32_t)fw->int_frames;
+
+	if (nic->armed) {
+		if (count_hit && ev_pending(&nic->intr_ev)) {
+			at = MAX(now, nic->last_intr + fw->itr_ns);
+			if (at < nic->intr_ev.at)
+				ev_schedule(fw->w->q, &nic->intr_ev, at);
+		}
+		return;
+	}
+	nic->armed = 1;
+	at = count_hit ? now : now + fw->int_delay;
+	at = MAX(at, nic->last_intr + fw->itr_ns);
+	if (ev_schedule(fw->w->q, &nic->intr_ev, at) != 0)
+		panic("fw: cannot schedule an interrupt");
+}
+
+/* A frame reaches the NIC (engine context: the firewall's vnet). */
+static void
+fw_rx(struct iface *ifc, struct pkt *p, void *arg)
+{
+	struct fw_nic *nic = arg;
+
+	(void)ifc;
+	if (!(nic->ifn.if_flags & IFF_UP)) {
+		kern_drop("if_down");
+		pkt_free(p);
+		return;
+	}
+	if (pktq_full(&nic->ring)) {
+		nic->ifn.if_ierrors++;
+		kern_drop("rx_ring");
+		pkt_free(p);
+		return;
+	}
+	pktq_put(&nic->ring, p);
+	nic->st.rx_frames++;
+	nic->st.rx_bytes += p->len;
+	nic->fw->rx_frames++;
+	if (nic->ring.len > nic->st.rx_ring_peak)
+		nic->st.rx_ring_peak = nic->ring.len;
+	fw_nic_arm(nic);
+}
+
+static void
+fw_nic_assert(void *arg)
+{
+	struct fw_nic *nic = arg;
+
+	nic->last_intr = ev_now(nic->fw->w->q);
+	kern_intr_raise(&nic->ih);
+}
+
+/* if_ethersubr.c: ether_input, for IPv4 into ipintrq */
+static void
+fw_ether_input(struct fw_nic *nic, struct pkt *p)
+{
+	struct ifnet *ifp = &nic->ifn;
+	struct ether_header *eh = (struct ether_header *)p->data;
+	struct mbuf *m;
+	int mflags = 0;
+
+	ifp->if_ipackets++;
+	ifp->if_ibytes += p->len;
+	if (p->len < ETHER_HDR_LEN + sizeof(struct ip) ||
+	    ntohs(eh->ether_type) != ETHERTYPE_IP) {
+		ifp->if_noproto++;
+		kern_drop("not_ip");
+		pkt_free(p);
+		return;
+	}
+	if (eh->ether_dhost[0] & 1) {
+		static const u_int8_t bcast[ETHER_ADDR_LEN] =
+		    { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+
+		mflags = memcmp(eh->ether_dhost, bcast, ETHER_ADDR_LEN) == 0 ?
+		    M_BCAST : M_MCAST;
+		ifp->if_imcasts++;
+	} else if (memcmp(eh->ether_dhost, nic->iface->mac,
+	    ETHER_ADDR_LEN) != 0) {
+		kern_drop("not_mine");
+		pkt_free(p);
+		return;
+	}
+	if ((m = m_frompkt(p, ETHER_HDR_LEN)) == NULL) {
+		kern_drop("mbuf");
+		return;
+	}
+	m->m_flags |= mflags;
+	m->m_pkthdr.rcvif = ifp;
+	/* A frame from the wire is not "pf generated" here. */
+	m->m_pkthdr.pf.flags &= ~PF_TAG_GENERATED;
+	if (if_input_enqueue(&ipintrq, m) != 0) {
+		kern_drop("ipintrq");
+		return;
+	}
+	schednetisr(NETISR_IP);
+}
+
+/* em(4): em_intr -> em_rxeof: the whole ring at once, no budget. */
+static int
+fw_nic_intr(void *arg)
+{
+	struct fw_nic *nic = arg;
+	struct pkt *p;
+
+	splassert(IPL_NET);
+	nic->armed = 0;
+	nic->st.intrs++;
+	while ((p = pktq_get(&nic->ring)) != NULL) {
+		kern_charge(KC_RX_FRAME, 1);
+		fw_ether_input(nic, p);
+	}
+	return 1;
+}
+
+/* ------------------------------------------------------------------ */
+/* Softnet: ipintr, forwarding, local delivery                        */
+
+/* The pf hook: charges the call and counts drops by pf's reason. */
+static int
+fw_pf_glue(int dir, struct ifnet *ifp, struct mbuf **m0,
+    struct ether_header *eh)
+{
+	struct fw *fw = curvnet->vnet_fw;
+	int r;
+
+	kern_charge(KC_PF_TEST, 1);
+	if (fw->mods.pf_test == NULL)
+		return PF_PASS;		/* the pass-all stub */
+	r = fw->mods.pf_test(dir, ifp, m0, eh);
+	if (r != PF_PASS)
+		kern_drop(fw->mods.pf_drop_reason != NULL ?
+		    fw->mods.pf_drop_reason() : "pf_block");
+	return r;
+}
+
+/* Charge what pf and pfsync report having done since the last step. */
+static void
+fw_step_hook(void *arg)
+{
+	struct fw *fw = arg;
+	struct fw_pf_work pw;
+	struct fw_pfsync_work sw;
+
+	if (fw->mods.pf_work != NULL) {
+		memset(&pw, 0, sizeof(pw));
+		fw->mods.pf_work(&pw);
+		kern_charge(KC_STATE_LOOKUP,
+		    pw.state_searches - fw->pfw.state_searches);
+		kern_charge(KC_STATE_INSERT,
+		    pw.state_inserts - fw->pfw.state_inserts);
+		kern_charge(KC_RULE_EVAL, pw.rule_evals - fw->pfw.rule_evals);
+		fw->pfw = pw;
+	}
+	if (fw->mods.pfsync_work != NULL) {
+		memset(&sw, 0, sizeof(sw));
+		fw->mods.pfsync_work(&sw);
+		kern_charge(KC_PFSYNC_PKT_OUT, sw.pkts_out - fw->psw.pkts_out);
+		kern_charge(KC_PFSYNC_MSG_OUT, sw.msgs_out - fw->psw.msgs_out);
+		kern_charge(KC_PFSYNC_MSG_IN, sw.msgs_in - fw->psw.msgs_in);
+		fw->psw = sw;
+	}
+}
+
+static int
+fw_is_local(const struct fw *fw, u_int32_t dst)
+{
+	int i;
+
+	if (IN_MULTICAST(dst) || dst == INADDR_BROADCAST)
+		return 1;
+	for (i = 0; i < fw->nnic; i++)
+		if (fw->nic[i].ifn.if_addr == dst)
+			return 1;
+	return 0;
+}
+
+/* netinet/ip_input.c: ip_forward */
+static void
+fw_ip_forward(struct fw *fw, struct mbuf *m)
+{
+	struct ip *ip = mtod(m, struct ip *);
+	uint64_t sent;
+
+	kern_charge(KC_IP_FORWARD, 1);
+	if (ip->ip_ttl <= 1) {
+		kern_drop("ttl");	/* XXX no ICMP time exceeded */
+		m_freem(m);
+		return;
+	}
+	ip->ip_ttl--;
+	sent = curvnet->vnet_stats.frames_queued;
+	if (ip_output(m, NULL, NULL, IP_FORWARDING, NULL, NULL) == 0) {
+		if (curvnet->vnet_stats.frames_queued != sent)
+			fw->forwarded++;
+		else
+			fw->deferred++;	/* held by pfsync (PF_DEFER) */
+	}
+}
+
+/* netinet/ip_input.c: ipv4_input, after the queue */
+static void
+fw_ip_input(struct fw *fw, struct mbuf *m)
+{
+	struct ifnet *ifp = m->m_pkthdr.rcvif;
+	struct ether_header *eh =
+	    (struct ether_header *)m->m_pkt->data;
+	struct ip *ip = mtod(m, struct ip *);
+	int hlen, len;
+
+	hlen = ip->ip_hl << 2;
+	len = ntohs(ip->ip_len);
+	if (ip->ip_v != IPVERSION || hlen < (int)sizeof(struct ip) ||
+	    hlen > m->m_len || in_cksum(ip, (uint32_t)hlen) != 0 ||
+	    len < hlen || len > m->m_len) {
+		kern_drop("bad_ip");
+		m_freem(m);
+		return;
+	}
+	if (m->m_len > len)
+		m_adj(m, len - m->m_len);	/* Ethernet padding */
+
+	if (fw_pf_glue(PF_IN, ifp, &m, eh) != PF_PASS) {
+		m_freem(m);
+		return;
+	}
+	if (m == NULL)
+		return;
+	ip = mtod(m, struct ip *);
+	hlen = ip->ip_hl << 2;
+
+	if (!fw_is_local(fw, ip->ip_dst.s_addr)) {
+		fw_ip_forward(fw, m);
+		return;
+	}
+	if (ip->ip_p == IPPROTO_PFSYNC && fw->mods.pfsync_input != NULL) {
+		fw->local_pfsync++;
+		kern_charge(KC_PFSYNC_PKT_IN, 1);
+		fw->mods.pfsync_input(m, hlen);
+		return;
+	}
+	kern_drop("local");	/* XXX no local stack */
+	m_freem(m);
+}
+
+/* netinet/ip_input.c: ipintr, one packet per CPU step */
+static int
+fw_ipintr(void)
+{
+	struct fw *fw = curvnet->vnet_fw;
+	struct mbuf *m;
+	int s;
+
+	splassert(IPL_SOFTNET);
+	s = splnet();
+	IF_DEQUEUE(&ipintrq, m);
+	splx(s);
+	if (m == NULL)
+		return 0;
+	kern_charge(KC_IP_INPUT, 1);
+	fw_ip_input(fw, m);
+	return 1;
+}
+
+/* ------------------------------------------------------------------ */
+/* Results                                                            */
+
+static simtime_t
+fw_elapsed(const struct fw *fw)
+{
+	return ev_now(fw->w->q) - fw->t0;
+}
+
+double
+fw_cpu_busy(const struct fw *fw)
+{
+	simtime_t el = fw_elapsed(fw);
+
+	return el > 0 ? (double)kern_cpu_stats(fw->v)->busy_total_ns / el : 0;
+}
+
+double
+fw_intr_rate(const struct fw *fw)
+{
+	simtime_t el = fw_elapsed(fw);
+	uint64_t n = 0;
+	int i;
+
+	for (i = 0; i < fw->nnic; i++)
+		n += fw->nic[i].st.intrs;
+	return el > 0 ? (double)n * NS_PER_SEC / el : 0;
+}
+
+static uint64_t
+fw_drops_total(const struct fw *fw)
+{
+	const struct kern_drops *d = &fw->v->vnet_drops;
+	uint64_t n = 0;
+	int i;
+
+	for (i = 0; i < d->n; i++)
+		n += d->count[i];
+	return n;
+}
+
+static const char *const std_drops[] = {
+	"rx_ring", "ipintrq", "congestion", "ifq", "pf_block",
+	"pf_state_mismatch",
+};
+
+void
+fw_report_json(struct fw *fw, struct json *j)
+{
+	const struct kern_cpu_stats *cs;
+	const struct kern_drops *d = &fw->v->vnet_drops;
+	struct vnet *v = fw->v;
+	simtime_t el = fw_elapsed(fw);
+	uint64_t pkts = 0, queued = 0;
+	uint32_t k;
+	size_t i;
+	int n;
+	char addr[INET_ADDRSTRLEN];
+	struct in_addr ia;
+
+	CURVNET_SET(v);
+	cs = kern_cpu_stats(v);
+	json_obj_begin(j, NULL);
+	json_str(j, "name", fw->name);
+	json_str(j, "hw", fw->hw);
+	if (fw->mods.pfsync_report_json != NULL)
+		fw->mods.pfsync_report_json(fw, j);
+	else
+		json_str(j, "pfsync_version", "off");
+	if (fw->mods.pf_report_json != NULL)
+		fw->mods.pf_report_json(fw, j);
+	else {
+		json_obj_begin(j, "pf");
+		json_uint(j, "states", 0);
+		json_uint(j, "state_mismatch", 0);
+		json_uint(j, "blocked", 0);
+		json_uint(j, "inserts", 0);
+		json_uint(j, "removals", 0);
+		json_obj_end(j);
+	}
+	json_real(j, "cpu_busy", fw_cpu_busy(fw));
+	json_obj_begin(j, "cpu");
+	json_real(j, "interrupt", el > 0 ?
+	    (double)cs->busy_ns[IPL_NET] / el : 0);
+	json_real(j, "softnet", el > 0 ?
+	    (double)cs->busy_ns[IPL_SOFTNET] / el : 0);
+	json_real(j, "softclock", el > 0 ?
+	    (double)cs->busy_ns[IPL_SOFTCLOCK] / el : 0);
+	json_real(j, "process", el > 0 ?
+	    (double)cs->busy_ns[IPL_NONE] / el : 0);
+	json_int(j, "busy_ns", cs->busy_total_ns);
+	json_obj_end(j);
+
+	json_obj_begin(j, "drops");
+	for (i = 0; i < nitems(std_drops); i++)
+		json_uint(j, std_drops[i], kern_drop_count(v, std_drops[i]));
+	for (n = 0; n < d->n; n++) {
+		for (i = 0; i < nitems(std_drops); i++)
+			if (strcmp(d->name[n], std_drops[i]) == 0)
+				break;
+		if (i == nitems(std_drops))
+			json_uint(j, d->name[n], d->count[n]);
+	}
+	json_obj_end(j);
+
+	for (k = 1; k <= kern_pass_quantile(v, 1.0); k++)
+		pkts += (uint64_t)k * kern_pass_hist(v, k);
+	json_obj_begin(j, "softnet");
+	json_uint(j, "passes", cs->passes);
+	json_uint(j, "passes_with_packets", cs->passes_ip);
+	json_obj_begin(j, "pkts_per_pass");
+	json_uint(j, "min", kern_pass_quantile(v, 0));
+	json_uint(j, "median", kern_pass_quantile(v, 0.5));
+	json_uint(j, "p99", kern_pass_quantile(v, 0.99));
+	json_uint(j, "max", kern_pass_quantile(v, 1.0));
+	json_real(j, "mean", cs->passes_ip ?
+	    (double)pkts / cs->passes_ip : 0);
+	json_obj_end(j);
+	json_obj_end(j);
+
+	json_real(j, "interrupts_per_sec", fw_intr_rate(fw));
+	json_uint(j, "rx_frames", fw->rx_frames);
+	json_uint(j, "forwarded", fw->forwarded);
+	json_uint(j, "deferred", fw->deferred);
+	json_uint(j, "pfsync_in", fw->local_pfsync);
+	for (n = 0; n < fw->nnic; n++)
+		queued += fw->nic[n].ring.len;
+	queued += (uint64_t)ipintrq.ifq_len;
+	json_uint(j, "queued_at_end", queued);
+
+	json_arr_begin(j, "nics");
+	for (n = 0; n < fw->nnic; n++) {
+		struct fw_nic *nic = &fw->nic[n];
+
+		ia.s_addr = nic->ifn.if_addr;
+		inet_ntop(AF_INET, &ia, addr, sizeof(addr));
+		json_obj_begin(j, NULL);
+		json_str(j, "name", nic->ifn.if_xname);
+		json_str(j, "net", nic->net);
+		json_str(j, "addr", addr);
+		json_uint(j, "rx_frames", nic->st.rx_frames);
+		json_uint(j, "rx_bytes", nic->st.rx_bytes);
+		json_uint(j, "tx_frames", nic->ifn.if_opackets);
+		json_uint(j, "tx_bytes", nic->ifn.if_obytes);
+		json_uint(j, "interrupts", nic->st.intrs);
+		json_real(j, "interrupts_per_sec", el > 0 ?
+		    (double)nic->st.intrs * NS_PER_SEC / el : 0);
+		json_uint(j, "rx_ring_peak", nic->st.rx_ring_peak);
+		json_uint(j, "ifq_drops", (uint64_t)nic->ifn.if_snd.ifq_drops);
+		json_obj_end(j);
+	}
+	json_arr_end(j);
+
+	json_obj_begin(j, "kern");
+	json_uint(j, "splassert_failures", v->vnet_stats.splassert_failures);
+	json_uint(j, "mbuf_alloc_fail", v->vnet_stats.mbuf_alloc_fail);
+	json_uint(j, "mbuf_peak", v->vnet_mbpool.pr_maxout);
+	json_uint(j, "timeouts_run", v->vnet_stats.timeouts_run);
+	json_uint(j, "ip_output_errors", v->vnet_stats.ip_output_errors);
+	json_uint(j, "ipintrq_drops", (uint64_t)ipintrq.ifq_drops);
+	json_obj_end(j);
+	json_obj_end(j);
+	CURVNET_RESTORE();
+}
+
+/* ------------------------------------------------------------------ */
+/* model_type glue                                                    */
+
+#define FOREACH_FW(fw, w, i)						\
+	for ((i) = 0; (i) < (w)->nnodes; (i)++)				\
+		if (((fw) = fw_of_node((w)->nodes[(i)])) != NULL)
+
+int
+fw_model_build(struct run *r, struct conf_section *sec, char *err,
+    size_t errlen)
+{
+	return fw_create(r, sec, &fw_modules_default, err, errlen) != NULL ?
+	    0 : -1;
+}
+
+void
+fw_model_start(struct run *r)
+{
+	struct world *w = run_world(r);
+	struct fw *fw;
+	int i;
+
+	FOREACH_FW(fw, w, i)
+		fw_start(fw);
+}
+
+void
+fw_model_stop(struct run *r)
+{
+	struct world *w = run_world(r);
+	struct fw *fw;
+	int i;
+
+	FOREACH_FW(fw, w, i)
+		fw_stop(fw);
+}
+
+void
+fw_model_report_json(struct run *r, struct json *j)
+{
+	struct world *w = run_world(r);
+	struct fw *fw;
+	int i;
+
+	json_arr_begin(j, "firewalls");
+	FOREACH_FW(fw, w, i)
+		fw_report_json(fw, j);
+	json_arr_end(j);
+}
+
+int
+fw_model_report_files(struct run *r, const char *dir)
+{
+	struct world *w = run_world(r);
+	struct fw *fw;
+	int i, rv = 0;
+
+	FOREACH_FW(fw, w, i) {
+		if (fw->mods.report_files == NULL)
+			continue;
+		CURVNET_SET(fw->v);
+		if (fw->mods.report_files(fw, dir) != 0)
+			rv = -1;
+		CURVNET_RESTORE();
+	}
+	return rv;
+}
+
+void
+fw_model_ts_header(struct run *r, FILE *f)
+{
+	struct world *w = run_world(r);
+	struct fw *fw;
+	int i;
+
+	FOREACH_FW(fw, w, i) {
+		fprintf(f, ",%s_cpu_busy,%s_forwarded,%s_drops", fw->name,
+		    fw->name, fw->name);
+		if (fw->mods.ts_header != NULL) {
+			CURVNET_SET(fw->v);
+			fw->mods.ts_header(fw, f);
+			CURVNET_RESTORE();
+		}
+	}
+}
+
+void
+fw_model_ts_row(struct run *r, FILE *f)
+{
+	struct world *w = run_world(r);
+	struct fw *fw;
+	simtime_t now = ev_now(w->q), busy;
+	uint64_t drops;
+	int i;
+
+	FOREACH_FW(fw, w, i) {
+		busy = kern_cpu_stats(fw->v)->busy_total_ns;
+		drops = fw_drops_total(fw);
+		fprintf(f, ",%.4f,%llu,%llu", now > fw->ts_t ?
+		    (double)(busy - fw->ts_busy) / (now - fw->ts_t) : 0.0,
+		    (unsigned long long)(fw->forwarded - fw->ts_fwd),
+		    (unsigned long long)(drops - fw->ts_drops));
+		fw->ts_t = now;
+		fw->ts_busy = busy;
+		fw->ts_fwd = fw->forwarded;
+		fw->ts_drops = drops;
+		if (fw->mods.ts_row != NULL) {
+			CURVNET_SET(fw->v);
+			fw->mods.ts_row(fw, f);
+			CURVNET_RESTORE();
+		}
+	}
+}
+
+void
+fw_model_report_text(struct run *r, FILE *f)
+{
+	struct world *w = run_world(r);
+	struct fw *fw;
+	int i;
+
+	FOREACH_FW(fw, w, i)
+		fprintf(f, "firewall %-8s cpu %5.1f%%  forwarded %llu  "
+		    "drops %llu  pkts/pass median %u p99 %u  intr/s %.0f\n",
+		    fw->name, 100 * fw_cpu_busy(fw),
+		    (unsigned long long)fw->forwarded,
+		    (unsigned long long)fw_drops_total(fw),
+		    kern_pass_quantile(fw->v, 0.5),
+		    kern_pass_quantile(fw->v, 0.99), fw_intr_rate(fw));
+}
+
+void
+fw_model_destroy(struct run *r)
+{
+	struct world *w = run_world(r);
+	struct fw *fw;
+	int i;
+
+	if (w == NULL)
+		return;
+	FOREACH_FW(fw, w, i)
+		fw_destroy(fw);
+}

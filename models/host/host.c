@@ -1,0 +1,478 @@
+/*
+ * End hosts: one interface, static ARP, a connection table, listeners,
+ * and the input path that hands segments to TCP and datagrams to UDP.
+ * A host answers nothing but its own flows.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/proto.h"
+#include "host_var.h"
+
+static void	host_input(struct iface *, struct pkt *, void *);
+
+void
+host_tcp_defaults(struct host_tcp_params *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->mss = 1460;
+	p->rcvbuf = 64 * 1024;
+	p->sndbuf = 256 * 1024;
+	p->wscale = true;
+	p->sack = true;
+	p->limited_transmit = true;
+	p->cwnd_validate = true;
+	p->initcwnd = 3;
+	p->dupthresh = 3;
+	p->delack_segs = 2;
+	p->delack_ns = 100 * NS_PER_MS;
+	p->rto_init_ns = 3 * NS_PER_SEC;
+	p->rto_min_ns = 200 * NS_PER_MS;
+	p->rto_max_ns = 60 * NS_PER_SEC;
+	p->syn_retries = 5;
+	p->retries = 12;
+	p->time_wait_ns = 60 * NS_PER_SEC;
+	p->ttl = 64;
+}
+
+struct host *
+host_create(struct world *w, const char *name, struct segment *seg,
+    uint32_t addr, uint8_t plen, const struct host_tcp_params *tcp)
+{
+	struct host *h;
+	char stream[64];
+
+	if ((h = calloc(1, sizeof(*h))) == NULL)
+		return NULL;
+	h->w = w;
+	if (tcp)
+		h->tcp = *tcp;
+	else
+		host_tcp_defaults(&h->tcp);
+	h->tabmask = 63;
+	if ((h->tab = calloc(h->tabmask + 1, sizeof(*h->tab))) == NULL)
+		goto fail;
+	if ((h->node = node_create(w, name, NODE_HOST)) == NULL)
+		goto fail;
+	h->node->model = h;
+	if ((h->ifp = iface_create(h->node, "eth0", seg, addr, plen)) == NULL)
+		goto fail;
+	iface_set_rx(h->ifp, host_input, h);
+	snprintf(stream, sizeof(stream), "host.%s", name);
+	rng_init(&h->rng, w->seed, stream);
+	/* Linux's ephemeral range, 32768-60999, from a random start. */
+	h->next_port = (uint16_t)(32768 + rng_below(&h->rng, 28232));
+	h->ip_id = (uint16_t)rng_below(&h->rng, 65536);
+	h->isskey = rng_next(&h->rng);
+	return h;
+fail:
+	/* The node, if made, stays with the world (it owns nodes). */
+	free(h->tab);
+	free(h);
+	return NULL;
+}
+
+void
+host_destroy(struct host *h)
+{
+	uint32_t i;
+	struct tcb *tp, *next;
+
+	if (h == NULL)
+		return;
+	for (i = 0; i <= h->tabmask; i++) {
+		for (tp = h->tab[i]; tp; tp = next) {
+			next = tp->hnext;
+			tp->hnext = NULL;
+			tp->ops = NULL;
+			tcp_free(tp);
+		}
+		h->tab[i] = NULL;
+	}
+	if (h->ifp)
+		iface_set_rx(h->ifp, NULL, NULL);
+	if (h->node)
+		h->node->model = NULL;
+	free(h->tab);
+	free(h->ls);
+	free(h);
+}
+
+void
+host_set_addr(struct host *h, uint32_t addr, uint8_t plen)
+{
+	h->ifp->addr = addr;
+	h->ifp->plen = plen;
+	if (plen > 0)
+		node_add_route(h->node, addr, plen, 0, h->ifp);
+}
+
+const char *
+host_name(const struct host *h)
+{
+	return h->node->name;
+}
+
+struct iface *
+host_iface(const struct host *h)
+{
+	return h->ifp;
+}
+
+const struct host_stats *
+host_stats(const struct host *h)
+{
+	return &h->st;
+}
+
+const struct host_tcp_params *
+host_tcp(const struct host *h)
+{
+	return &h->tcp;
+}
+
+/* splitmix64's finaliser: a good 64-bit mix for table and ECMP hashes. */
+static inline uint64_t
+mix64(uint64_t z)
+{
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+static inline uint32_t
+tcb_hash(const struct host *h, uint16_t lport, uint32_t faddr,
+    uint16_t fport)
+{
+	return (uint32_t)mix64((uint64_t)faddr << 32 | (uint32_t)lport << 16 |
+	    fport) & h->tabmask;
+}
+
+struct tcb *
+host_lookup(struct host *h, uint16_t lport, uint32_t faddr, uint16_t fport)
+{
+	struct tcb *tp;
+
+	for (tp = h->tab[tcb_hash(h, lport, faddr, fport)]; tp; tp = tp->hnext)
+		if (tp->lport == lport && tp->fport == fport &&
+		    tp->faddr == faddr)
+			return tp;
+	return NULL;
+}
+
+/* Double the table when it averages more than one entry per bucket. */
+static int
+host_grow(struct host *h)
+{
+	uint32_t omask = h->tabmask, nmask = omask * 2 + 1, i;
+	struct tcb **ntab, *tp, *next;
+
+	if ((ntab = calloc(nmask + 1, sizeof(*ntab))) == NULL)
+		return ENOMEM;
+	h->tabmask = nmask;
+	for (i = 0; i <= omask; i++) {
+		for (tp = h->tab[i]; tp; tp = next) {
+			uint32_t b = tcb_hash(h, tp->lport, tp->faddr,
+			    tp->fport);
+
+			next = tp->hnext;
+			tp->hnext = ntab[b];
+			ntab[b] = tp;
+		}
+	}
+	free(h->tab);
+	h->tab = ntab;
+	return 0;
+}
+
+int
+host_insert(struct host *h, struct tcb *tp)
+{
+	uint32_t b;
+
+	if (h->ntcb > h->tabmask && host_grow(h) != 0)
+		return ENOMEM;
+	b = tcb_hash(h, tp->lport, tp->faddr, tp->fport);
+	tp->hnext = h->tab[b];
+	h->tab[b] = tp;
+	h->ntcb++;
+	return 0;
+}
+
+void
+host_remove(struct host *h, struct tcb *tp)
+{
+	struct tcb **pp;
+
+	for (pp = &h->tab[tcb_hash(h, tp->lport, tp->faddr, tp->fport)]; *pp;
+	    pp = &(*pp)->hnext) {
+		if (*pp == tp) {
+			*pp = tp->hnext;
+			tp->hnext = NULL;
+			h->ntcb--;
+			return;
+		}
+	}
+}
+
+/*
+ * The next free ephemeral port towards (faddr, fport), sequential as in
+ * OpenBSD before port randomisation mattered here. 0 if none is free.
+ */
+uint16_t
+host_alloc_port(struct host *h, uint32_t faddr, uint16_t fport)
+{
+	int tries;
+
+	for (tries = 0; tries < 28232; tries++) {
+		uint16_t port = h->next_port;
+
+		h->next_port = port >= 60999 ? 32768 : port + 1;
+		if (host_listener(h, IPPROTO_TCP_, port) ||
+		    host_listener(h, IPPROTO_UDP_, port))
+			continue;
+		if (host_lookup(h, port, faddr, fport) == NULL)
+			return port;
+	}
+	return 0;
+}
+
+int
+host_listen(struct host *h, uint16_t port, host_accept_fn accept,
+    host_udp_fn udp, void *arg)
+{
+	struct host_listener *nl;
+	uint8_t proto = accept ? IPPROTO_TCP_ : IPPROTO_UDP_;
+
+	if (host_listener(h, proto, port) != NULL)
+		return EADDRINUSE;
+	if (h->nls == h->lscap) {
+		int ncap = h->lscap ? h->lscap * 2 : 4;
+
+		if ((nl = realloc(h->ls, ncap * sizeof(*nl))) == NULL)
+			return ENOMEM;
+		h->ls = nl;
+		h->lscap = ncap;
+	}
+	h->ls[h->nls].proto = proto;
+	h->ls[h->nls].port = port;
+	h->ls[h->nls].accept = accept;
+	h->ls[h->nls].udp = udp;
+	h->ls[h->nls].arg = arg;
+	h->nls++;
+	return 0;
+}
+
+struct host_listener *
+host_listener(struct host *h, uint8_t proto, uint16_t port)
+{
+	int i;
+
+	for (i = 0; i < h->nls; i++)
+		if (h->ls[i].port == port && h->ls[i].proto == proto)
+			return &h->ls[i];
+	return NULL;
+}
+
+int
+host_output(struct host *h, struct pkt *p, struct flow_stats *st)
+{
+	int error;
+
+	h->st.tx_frames++;
+	if ((error = iface_output(h->ifp, p)) != 0) {
+		/* XXX Linux would queue in the qdisc and reduce cwnd
+		 * (tcp_enter_cwr); here a refused frame is a loss. */
+		h->st.tx_drops++;
+		if (st)
+			st->local_drops++;
+	}
+	return error;
+}
+
+int
+host_gateways(const struct host *h, struct iface **out, int max)
+{
+	const struct world *w = h->w;
+	int i, k, n = 0;
+
+	for (i = 0; i < w->nnodes && n < max; i++) {
+		const struct node *nd = w->nodes[i];
+
+		if (nd->kind != NODE_FIREWALL)
+			continue;
+		for (k = 0; k < nd->nifs; k++) {
+			if (nd->ifs[k]->seg == h->ifp->seg) {
+				out[n++] = nd->ifs[k];
+				break;
+			}
+		}
+	}
+	return n;
+}
+
+struct iface *
+host_via(const struct host *h, const struct node *nd)
+{
+	int k;
+
+	for (k = 0; k < nd->nifs; k++)
+		if (nd->ifs[k]->seg == h->ifp->seg)
+			return nd->ifs[k];
+	return NULL;
+}
+
+uint16_t
+host_l4_cksum(uint32_t src, uint32_t dst, uint8_t proto, const void *seg,
+    uint32_t len, uint32_t seglen)
+{
+	const uint8_t *p = seg;
+	uint64_t sum = 0;
+	uint32_t w;
+	uint16_t h;
+
+	sum += htonl(src);
+	sum += htonl(dst);
+	sum += htons(proto);
+	sum += htons((uint16_t)seglen);
+	for (; len >= 4; p += 4, len -= 4) {
+		memcpy(&w, p, 4);
+		sum += w;
+	}
+	if (len >= 2) {
+		memcpy(&h, p, 2);
+		sum += h;
+		p += 2;
+		len -= 2;
+	}
+	if (len) {
+		uint8_t last[2] = { p[0], 0 };
+
+		memcpy(&h, last, 2);
+		sum += h;
+	}
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)~sum;
+}
+
+/*
+ * A UDP datagram of len payload bytes. The first 8 payload bytes carry
+ * the sender's sequence number (big-endian); the rest are zeros.
+ */
+int
+udp_output(struct host *h, struct flow_stats *st, uint32_t flowid,
+    const uint8_t *dmac, uint16_t sport, uint32_t daddr, uint16_t dport,
+    uint32_t len, uint64_t seq)
+{
+	struct pkt *p = pkt_alloc(h->w->pool);
+	struct udp_hdr *uh;
+	uint8_t *pl;
+	uint32_t ulen = sizeof(*uh) + len;
+	int i;
+
+	if (p == NULL) {
+		h->st.tx_nobuf++;
+		if (st)
+			st->local_drops++;
+		return ENOBUFS;
+	}
+	uh = (struct udp_hdr *)(p->data + ETHER_HDR_LEN + 20);
+	pl = (uint8_t *)(uh + 1);
+	memset(pl, 0, len);
+	for (i = 0; i < 8 && (uint32_t)i < len; i++)
+		pl[i] = (uint8_t)(seq >> (56 - 8 * i));
+	uh->sport = htons(sport);
+	uh->dport = htons(dport);
+	uh->len = htons((uint16_t)ulen);
+	uh->sum = 0;
+	uh->sum = host_l4_cksum(h->ifp->addr, daddr, IPPROTO_UDP_, uh,
+	    sizeof(*uh) + (len < 8 ? len : 8), ulen);
+	if (uh->sum == 0)
+		uh->sum = 0xffff;
+	frame_ip4(p, h->ifp->mac, dmac, h->ifp->addr, daddr, IPPROTO_UDP_,
+	    h->tcp.ttl, h->ip_id++, ulen);
+	p->flow = flowid;
+	p->t_sent = world_now(h->w);
+	return host_output(h, p, st);
+}
+
+static void
+udp_input(struct host *h, uint32_t src, const uint8_t *seg, uint32_t len)
+{
+	const struct udp_hdr *uh = (const struct udp_hdr *)seg;
+	struct host_listener *l;
+	uint32_t ulen;
+
+	if (len < sizeof(*uh) || (ulen = ntohs(uh->len)) < sizeof(*uh) ||
+	    ulen > len) {
+		h->st.rx_bad++;
+		return;
+	}
+	if (uh->sum != 0 && host_l4_cksum(src, h->ifp->addr, IPPROTO_UDP_,
+	    uh, ulen, ulen) != 0) {
+		h->st.rx_badsum++;
+		return;
+	}
+	if ((l = host_listener(h, IPPROTO_UDP_, ntohs(uh->dport))) == NULL) {
+		h->st.rx_noport++;
+		return;
+	}
+	l->udp(h, src, ntohs(uh->sport),
+	    ulen - (uint32_t)sizeof(*uh), l->arg);
+}
+
+/* The interface's receive hook: check, demultiplex, free. */
+static void
+host_input(struct iface *ifp, struct pkt *p, void *arg)
+{
+	struct host *h = arg;
+	const struct ip4_hdr *ip;
+	const uint8_t *seg;
+	uint32_t hl, tl, src;
+
+	(void)ifp;
+	h->st.rx_frames++;
+	if (frame_check_ip4(p) != 0) {
+		h->st.rx_bad++;
+		goto out;
+	}
+	ip = pkt_ip(p);
+	if (ntohl(ip->dst) != h->ifp->addr) {
+		h->st.rx_notmine++;
+		goto out;
+	}
+	if ((ntohs(ip->off) & 0x3fff) != 0) {
+		h->st.rx_other++;	/* fragments: never sent here */
+		goto out;
+	}
+	hl = (ip->vhl & 0x0f) * 4;
+	tl = ntohs(ip->len);
+	seg = (const uint8_t *)ip + hl;
+	src = ntohl(ip->src);
+	switch (ip->p) {
+	case IPPROTO_TCP_:
+		if (tl - hl < sizeof(struct tcp_hdr)) {
+			h->st.rx_bad++;
+			break;
+		}
+		if (host_l4_cksum(src, h->ifp->addr, IPPROTO_TCP_, seg,
+		    tl - hl, tl - hl) != 0) {
+			h->st.rx_badsum++;
+			break;
+		}
+		tcp_input(h, src, seg, tl - hl);
+		break;
+	case IPPROTO_UDP_:
+		udp_input(h, src, seg, tl - hl);
+		break;
+	default:
+		h->st.rx_other++;
+		break;
+	}
+out:
+	pkt_free(p);
+}

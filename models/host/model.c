@@ -1,0 +1,722 @@
+/*
+ * [host] and [flow] sections: parameter tables, build, link, start, stop
+ * and the reports (summary.json "flows" and "hosts", flows.csv, the
+ * goodput columns of timeseries.csv, the flow lines of the summary).
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "host_var.h"
+
+#define S	NS_PER_SEC
+#define MS	NS_PER_MS
+
+const struct param_spec host_params[] = {
+	{ "host", "net", PT_STRING, 0, 0, NULL, NULL,
+	    "the net the host's one interface attaches to" },
+	{ "host", "addr", PT_STRING, 0, 0, "auto", NULL,
+	    "IPv4 address[/plen], or auto: the prefix the net's firewalls "
+	    "use, host part 100 and up" },
+	{ "host", "tcp.mss", PT_SIZE, 88, 9000, "1460", NULL,
+	    "MSS option sent; segments also fit the net's MTU" },
+	{ "host", "tcp.rcvbuf", PT_SIZE, 1024, 1 << 30, "64KB", NULL,
+	    "receive buffer = advertised window (the application reads "
+	    "at once)" },
+	{ "host", "tcp.sndbuf", PT_SIZE, 1024, 1 << 30, "256KB", NULL,
+	    "send buffer: unacknowledged plus unsent bytes" },
+	{ "host", "tcp.wscale", PT_BOOL, 0, 0, "yes", NULL,
+	    "offer window scaling (RFC 7323); the shift fits rcvbuf" },
+	{ "host", "tcp.sack", PT_BOOL, 0, 0, "yes", NULL,
+	    "offer SACK (RFC 2018): RFC 6675 recovery if agreed, NewReno "
+	    "(RFC 6582) if not" },
+	{ "host", "tcp.initcwnd", PT_INT, 1, 100, "3", NULL,
+	    "initial window in segments (RFC 3390); 1 after a lost SYN" },
+	{ "host", "tcp.dupthresh", PT_INT, 1, 1000, "3", NULL,
+	    "duplicate ACKs that start fast retransmit" },
+	{ "host", "tcp.limited_transmit", PT_BOOL, 0, 0, "yes", NULL,
+	    "new data on the first duplicate ACKs (RFC 3042)" },
+	{ "host", "tcp.cwnd_validate", PT_BOOL, 0, 0, "yes", NULL,
+	    "grow cwnd only while it limits the sender (as Linux 2.6)" },
+	{ "host", "tcp.delack", PT_DURATION, 0, 1 * S, "100ms", NULL,
+	    "delayed-ACK timer (Linux 40ms and up, BSD up to 200ms); "
+	    "0 = ACK every segment" },
+	{ "host", "tcp.delack_segs", PT_INT, 1, 64, "2", NULL,
+	    "ACK at least every this many in-order segments" },
+	{ "host", "tcp.rto_init", PT_DURATION, 1 * MS, 600 * S, "3s", NULL,
+	    "RTO of SYN and SYN/ACK (doubling) and before the first RTT "
+	    "sample" },
+	{ "host", "tcp.rto_min", PT_DURATION, 1 * MS, 600 * S, "200ms", NULL,
+	    "lower bound of the RTO (RFC 6298 says 1s; Linux 200ms)" },
+	{ "host", "tcp.rto_max", PT_DURATION, 1 * MS, 3600 * S, "60s", NULL,
+	    "upper bound of the backed-off RTO" },
+	{ "host", "tcp.syn_retries", PT_INT, 0, 20, "5", NULL,
+	    "SYN or SYN/ACK retransmissions before giving up" },
+	{ "host", "tcp.retries", PT_INT, 1, 30, "12", NULL,
+	    "timeouts without an RTT sample between them before a reset "
+	    "(BSD TCP_MAXRXTSHIFT)" },
+	{ "host", "tcp.time_wait", PT_DURATION, 0, 600 * S, "60s", NULL,
+	    "TIME_WAIT (2MSL)" },
+	{ "host", "tcp.ttl", PT_INT, 1, 255, "64", NULL, "IP TTL" },
+	{ NULL, NULL, 0, 0, 0, NULL, NULL, NULL }
+};
+
+const struct param_spec flow_params[] = {
+	{ "flow", "proto", PT_ENUM, 0, 0, "tcp", "tcp|udp", "transport" },
+	{ "flow", "mode", PT_ENUM, 0, 0, "stream", "stream|rr|mix",
+	    "stream: one connection; rr: short request/response "
+	    "connections; mix: many streams (Poisson arrivals, Pareto sizes)" },
+	{ "flow", "from", PT_STRING, 0, 0, NULL, NULL,
+	    "the sending host (the TCP client)" },
+	{ "flow", "to", PT_STRING, 0, 0, NULL, NULL,
+	    "the receiving host (the TCP server)" },
+	{ "flow", "start", PT_DURATION, 0, 86400 * S, "0", NULL,
+	    "when the flow begins" },
+	{ "flow", "stop", PT_DURATION, 0, 86400 * S, "0", NULL,
+	    "no new data or connections after this; 0 = run to the end" },
+	{ "flow", "rate", PT_PKTRATE, 0, 100000000, "0", NULL,
+	    "stream, mix: MSS-sized writes per second per stream (0 = bulk); "
+	    "udp: datagrams/s; rr: connections/s (0 = one after another)" },
+	{ "flow", "size", PT_SIZE, 0, INT64_MAX, "0", NULL,
+	    "bytes to send, 0 = unlimited; mix: the mean stream size" },
+	{ "flow", "payload", PT_SIZE, 0, 65507, "1472", NULL,
+	    "udp: payload bytes per datagram" },
+	{ "flow", "port", PT_INT, 0, 65535, "0", NULL,
+	    "server port; 0 = 5001 + the flow's index" },
+	{ "flow", "requests", PT_INT, 1, 100000000, "100", NULL,
+	    "rr: connections to make" },
+	{ "flow", "request_size", PT_SIZE, 1, 1 << 30, "100", NULL,
+	    "rr: request bytes, client to server" },
+	{ "flow", "response_size", PT_SIZE, 1, 1 << 30, "1000", NULL,
+	    "rr: response bytes, server to client" },
+	{ "flow", "count", PT_INT, 1, 10000000, "100", NULL,
+	    "mix: streams to start" },
+	{ "flow", "arrival", PT_DURATION, 1000, 3600 * S, "100ms", NULL,
+	    "mix: mean time between stream arrivals (exponential)" },
+	{ "flow", "shape", PT_REAL, 1, 100, "1.5", NULL,
+	    "mix: Pareto shape of stream sizes (above 1)" },
+	{ "flow", "route", PT_LIST, 0, 0, "hash", NULL,
+	    "'fwA fwB': from->to via fwA, to->from via fwB (one name: "
+	    "both); hash: ECMP per connection and direction; direct" },
+	{ "flow", "route_change", PT_LIST, 0, 0, "", NULL,
+	    "TIME ROUTE...: e.g. '5s fwA fwB 10s fwA fwA' (route as above)" },
+	{ NULL, NULL, 0, 0, 0, NULL, NULL, NULL }
+};
+
+const struct section_type host_section = { "host", true, true, host_params };
+const struct section_type flow_section = { "flow", true, true, flow_params };
+
+/* The host model's per-run state; the flow model shares it. */
+struct host_run {
+	struct host		**hosts;
+	struct conf_section	**hsec;
+	int			  nhosts, hcap;
+	struct flow		**flows;
+	struct conf_section	**fsec;
+	int			  nflows, fcap;
+	bool			  addrs_done;
+};
+
+static struct host_run *
+hr_get(struct run *r)
+{
+	struct host_run *hr = run_model_data(r, &host_model);
+
+	if (hr == NULL && (hr = calloc(1, sizeof(*hr))) != NULL)
+		run_set_model_data(r, &host_model, hr);
+	return hr;
+}
+
+static int
+grow(void *pa, void *pb, int n, int *cap)
+{
+	void **a = pa, **b = pb, *na, *nb;
+	int ncap;
+
+	if (n < *cap)
+		return 0;
+	ncap = *cap ? *cap * 2 : 8;
+	if ((na = realloc(*a, ncap * sizeof(void *))) == NULL)
+		return ENOMEM;
+	*a = na;
+	if ((nb = realloc(*b, ncap * sizeof(void *))) == NULL)
+		return ENOMEM;
+	*b = nb;
+	*cap = ncap;
+	return 0;
+}
+
+static int
+keyerr(struct run *r, struct conf_section *s, const char *key, char *err,
+    size_t errlen, const char *msg)
+{
+	snprintf(err, errlen, "%s:%d: %s.%s.%s: %s", conf_path(run_conf(r)),
+	    conf_line(s, key), conf_type(s), conf_name(s), key, msg);
+	return -1;
+}
+
+/* "a.b.c.d" or "a.b.c.d/n" (plen 24 if absent). */
+static int
+parse_addr(const char *text, uint32_t *addr, uint8_t *plen)
+{
+	char buf[32], *slash;
+	struct in_addr ia;
+	long n = 24;
+
+	snprintf(buf, sizeof(buf), "%s", text);
+	if ((slash = strchr(buf, '/')) != NULL) {
+		char *end;
+
+		*slash = '\0';
+		n = strtol(slash + 1, &end, 10);
+		if (*end != '\0' || n < 1 || n > 32)
+			return -1;
+	}
+	if (inet_pton(AF_INET, buf, &ia) != 1)
+		return -1;
+	*addr = ntohl(ia.s_addr);
+	*plen = (uint8_t)n;
+	return 0;
+}
+
+static int
+host_build(struct run *r, struct conf_section *s, char *err, size_t errlen)
+{
+	struct host_run *hr = hr_get(r);
+	struct world *w = run_world(r);
+	struct host_tcp_params tp;
+	struct segment *seg;
+	struct host *h;
+	uint32_t addr = 0;
+	uint8_t plen = 0;
+	char msg[160];
+
+	if (hr == NULL || grow(&hr->hosts, &hr->hsec, hr->nhosts,
+	    &hr->hcap) != 0)
+		return keyerr(r, s, "net", err, errlen, "out of memory");
+	if ((seg = run_segment(r, conf_str(s, "net"))) == NULL) {
+		snprintf(msg, sizeof(msg), "no [net %s]", conf_str(s, "net"));
+		return keyerr(r, s, "net", err, errlen, msg);
+	}
+	if (strcmp(conf_str(s, "addr"), "auto") != 0 &&
+	    parse_addr(conf_str(s, "addr"), &addr, &plen) != 0)
+		return keyerr(r, s, "addr", err, errlen,
+		    "expected an IPv4 address like 10.0.1.10 or 10.0.1.10/24, "
+		    "or auto");
+	if (world_find_node(w, conf_name(s)) != NULL) {
+		snprintf(msg, sizeof(msg), "a node named %s exists already",
+		    conf_name(s));
+		return keyerr(r, s, "net", err, errlen, msg);
+	}
+	host_tcp_defaults(&tp);
+	tp.mss = (uint32_t)conf_int(s, "tcp.mss");
+	tp.rcvbuf = (uint32_t)conf_int(s, "tcp.rcvbuf");
+	tp.sndbuf = (uint32_t)conf_int(s, "tcp.sndbuf");
+	tp.wscale = conf_bool(s, "tcp.wscale");
+	tp.sack = conf_bool(s, "tcp.sack");
+	tp.initcwnd = (uint32_t)conf_int(s, "tcp.initcwnd");
+	tp.dupthresh = (uint32_t)conf_int(s, "tcp.dupthresh");
+	tp.limited_transmit = conf_bool(s, "tcp.limited_transmit");
+	tp.cwnd_validate = conf_bool(s, "tcp.cwnd_validate");
+	tp.delack_ns = conf_int(s, "tcp.delack");
+	tp.delack_segs = (uint32_t)conf_int(s, "tcp.delack_segs");
+	tp.rto_init_ns = conf_int(s, "tcp.rto_init");
+	tp.rto_min_ns = conf_int(s, "tcp.rto_min");
+	tp.rto_max_ns = conf_int(s, "tcp.rto_max");
+	tp.syn_retries = (uint32_t)conf_int(s, "tcp.syn_retries");
+	tp.retries = (uint32_t)conf_int(s, "tcp.retries");
+	tp.time_wait_ns = conf_int(s, "tcp.time_wait");
+	tp.ttl = (uint8_t)conf_int(s, "tcp.ttl");
+	if (tp.rto_min_ns > tp.rto_max_ns)
+		return keyerr(r, s, "tcp.rto_min", err, errlen,
+		    "above tcp.rto_max");
+	if ((h = host_create(w, conf_name(s), seg, addr, plen, &tp)) == NULL)
+		return keyerr(r, s, "net", err, errlen,
+		    "cannot attach (too many nodes or ports)");
+	hr->hosts[hr->nhosts] = h;
+	hr->hsec[hr->nhosts++] = s;
+	if (run_capture_iface(r, host_iface(h), 0) != 0)
+		return keyerr(r, s, "net", err, errlen, "cannot open capture");
+	return 0;
+}
+
+/*
+ * addr = auto: take the prefix of an addressed interface on the net (a
+ * firewall's, normally), else 10.N.0.0/24 for the N-th net; the host part
+ * counts from 100, skipping addresses in use.
+ */
+static int
+assign_addrs(struct run *r, struct host_run *hr, char *err, size_t errlen)
+{
+	struct world *w = run_world(r);
+	int i, k;
+
+	if (hr->addrs_done)
+		return 0;
+	for (i = 0; i < hr->nhosts; i++) {
+		struct host *h = hr->hosts[i];
+		struct iface *ifp = host_iface(h), *o;
+		struct segment *seg = ifp->seg;
+		uint32_t prefix = 0, mask, hostpart, size;
+		uint8_t plen = 0;
+
+		if (ifp->addr != 0) {
+			o = segment_find_addr(seg, ifp->addr);
+			if (o != ifp)
+				return keyerr(r, hr->hsec[i], "addr", err,
+				    errlen, "address in use on the net");
+			continue;
+		}
+		for (k = 0; k < seg->nports; k++) {
+			o = seg->ports[k]->ifp;
+			if (o != ifp && o->addr != 0 && o->plen > 0 &&
+			    o->plen <= 30) {
+				plen = o->plen;
+				prefix = o->addr;
+				break;
+			}
+		}
+		if (plen == 0) {
+			for (k = 0; k < w->nsegs && w->segs[k] != seg; k++)
+				;
+			prefix = 0x0a000000U | (uint32_t)(k + 1) << 16;
+			plen = 24;
+		}
+		mask = 0xffffffffU << (32 - plen);
+		prefix &= mask;
+		size = ~mask + 1;
+		hostpart = size >= 256 ? 100 : size > 8 ? size / 2 : 1;
+		for (; hostpart < size - 1; hostpart++)
+			if (segment_find_addr(seg, prefix | hostpart) == NULL)
+				break;
+		if (hostpart >= size - 1)
+			return keyerr(r, hr->hsec[i], "addr", err, errlen,
+			    "no free address on the net");
+		host_set_addr(h, prefix | hostpart, plen);
+	}
+	hr->addrs_done = true;
+	return 0;
+}
+
+static int
+host_link(struct run *r, char *err, size_t errlen)
+{
+	struct host_run *hr = run_model_data(r, &host_model);
+
+	return hr ? assign_addrs(r, hr, err, errlen) : 0;
+}
+
+static int
+flow_build(struct run *r, struct conf_section *s, char *err, size_t errlen)
+{
+	struct host_run *hr = hr_get(r);
+
+	if (hr == NULL || grow(&hr->flows, &hr->fsec, hr->nflows,
+	    &hr->fcap) != 0)
+		return keyerr(r, s, "from", err, errlen, "out of memory");
+	/* Hosts and firewalls may come later in the file: see flow_link. */
+	hr->flows[hr->nflows] = NULL;
+	hr->fsec[hr->nflows++] = s;
+	return 0;
+}
+
+static struct host *
+find_host(struct host_run *hr, const char *name)
+{
+	int i;
+
+	for (i = 0; i < hr->nhosts; i++)
+		if (strcmp(host_name(hr->hosts[i]), name) == 0)
+			return hr->hosts[i];
+	return NULL;
+}
+
+/* Words [i, i + n) of a list key as a route. */
+static int
+parse_route(struct run *r, struct conf_section *s, const char *key, int i,
+    int n, struct flow_route *rt, char *msg, size_t msglen)
+{
+	char a[64], b[64];
+	struct world *w = run_world(r);
+
+	conf_list_at(s, key, i, a, sizeof(a));
+	if (n == 1 && strcmp(a, "hash") == 0) {
+		rt->kind = ROUTE_HASH;
+		return 0;
+	}
+	if (n == 1 && strcmp(a, "direct") == 0) {
+		rt->kind = ROUTE_DIRECT;
+		return 0;
+	}
+	if (n == 2)
+		conf_list_at(s, key, i + 1, b, sizeof(b));
+	else
+		snprintf(b, sizeof(b), "%s", a);
+	rt->kind = ROUTE_FIXED;
+	rt->via[0] = world_find_node(w, a);
+	rt->via[1] = world_find_node(w, b);
+	if (rt->via[0] == NULL || rt->via[1] == NULL) {
+		snprintf(msg, msglen, "no node named %s; expected 'FW FW', "
+		    "'FW', hash or direct", rt->via[0] == NULL ? a : b);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+is_duration(const char *text)
+{
+	int64_t iv;
+	double rv;
+
+	return param_parse(PT_DURATION, text, &iv, &rv) == 0;
+}
+
+static int
+flow_make(struct run *r, struct host_run *hr, int idx, char *err,
+    size_t errlen)
+{
+	struct conf_section *s = hr->fsec[idx];
+	struct flow_spec sp;
+	const char *m;
+	char msg[200], word[64];
+	int n, i, j;
+
+	flow_spec_defaults(&sp);
+	sp.name = conf_name(s);
+	sp.proto = strcmp(conf_str(s, "proto"), "udp") == 0 ? FLOW_UDP :
+	    FLOW_TCP;
+	m = conf_str(s, "mode");
+	sp.mode = strcmp(m, "rr") == 0 ? FLOW_RR : strcmp(m, "mix") == 0 ?
+	    FLOW_MIX : FLOW_STREAM;
+	if ((sp.from = find_host(hr, conf_str(s, "from"))) == NULL) {
+		snprintf(msg, sizeof(msg), "no [host %s]", conf_str(s, "from"));
+		return keyerr(r, s, "from", err, errlen, msg);
+	}
+	if ((sp.to = find_host(hr, conf_str(s, "to"))) == NULL) {
+		snprintf(msg, sizeof(msg), "no [host %s]", conf_str(s, "to"));
+		return keyerr(r, s, "to", err, errlen, msg);
+	}
+	sp.start_ns = conf_int(s, "start");
+	sp.stop_ns = conf_int(s, "stop");
+	if (sp.stop_ns != 0 && sp.stop_ns <= sp.start_ns)
+		return keyerr(r, s, "stop", err, errlen, "not after start");
+	sp.rate_pps = conf_real(s, "rate");
+	sp.size = (uint64_t)conf_int(s, "size");
+	sp.payload = (uint32_t)conf_int(s, "payload");
+	sp.port = (uint16_t)conf_int(s, "port");
+	sp.requests = (uint32_t)conf_int(s, "requests");
+	sp.request_size = (uint64_t)conf_int(s, "request_size");
+	sp.response_size = (uint64_t)conf_int(s, "response_size");
+	sp.count = (uint32_t)conf_int(s, "count");
+	sp.arrival_ns = conf_int(s, "arrival");
+	sp.shape = conf_real(s, "shape");
+
+	n = conf_list_len(s, "route");
+	if (n < 1 || n > 2)
+		return keyerr(r, s, "route", err, errlen,
+		    "expected 'FW FW', 'FW', hash or direct");
+	if (parse_route(r, s, "route", 0, n, &sp.route, msg, sizeof(msg)))
+		return keyerr(r, s, "route", err, errlen, msg);
+
+	n = conf_list_len(s, "route_change");
+	for (i = 0; i < n; i = j) {
+		struct flow_route_change *c;
+		int64_t at;
+		double rv;
+
+		conf_list_at(s, "route_change", i, word, sizeof(word));
+		if (param_parse(PT_DURATION, word, &at, &rv) != 0) {
+			snprintf(msg, sizeof(msg), "'%s': expected a time "
+			    "(like 5s) before each route", word);
+			return keyerr(r, s, "route_change", err, errlen, msg);
+		}
+		for (j = i + 1; j < n; j++) {
+			conf_list_at(s, "route_change", j, word, sizeof(word));
+			if (is_duration(word))
+				break;
+		}
+		if (j - i - 1 < 1 || j - i - 1 > 2)
+			return keyerr(r, s, "route_change", err, errlen,
+			    "expected TIME followed by 'FW FW', 'FW', hash or "
+			    "direct");
+		if (sp.nchanges == FLOW_MAXCHANGES)
+			return keyerr(r, s, "route_change", err, errlen,
+			    "too many changes");
+		c = &sp.changes[sp.nchanges];
+		if (sp.nchanges > 0 && at < sp.changes[sp.nchanges - 1].at_ns)
+			return keyerr(r, s, "route_change", err, errlen,
+			    "times must not go back");
+		c->at_ns = at;
+		if (parse_route(r, s, "route_change", i + 1, j - i - 1, &c->r,
+		    msg, sizeof(msg)))
+			return keyerr(r, s, "route_change", err, errlen, msg);
+		sp.nchanges++;
+	}
+
+	if ((hr->flows[idx] = flow_create(&sp, idx, msg, sizeof(msg))) ==
+	    NULL || flow_link(hr->flows[idx], msg, sizeof(msg)) != 0) {
+		/* msg is "key: text" */
+		char key[32];
+		const char *colon = strchr(msg, ':');
+
+		snprintf(key, sizeof(key), "%.*s",
+		    colon ? (int)(colon - msg) : 0, msg);
+		if (strchr(key, '/'))
+			*strchr(key, '/') = '\0';
+		return keyerr(r, s, *key ? key : "from", err, errlen,
+		    colon ? colon + 2 : msg);
+	}
+	return 0;
+}
+
+static int
+flow_link_all(struct run *r, char *err, size_t errlen)
+{
+	struct host_run *hr = run_model_data(r, &host_model);
+	int i;
+
+	if (hr == NULL)
+		return 0;
+	if (assign_addrs(r, hr, err, errlen) != 0)
+		return -1;
+	for (i = 0; i < hr->nflows; i++)
+		if (hr->flows[i] == NULL &&
+		    flow_make(r, hr, i, err, errlen) != 0)
+			return -1;
+	return 0;
+}
+
+static void
+flow_start_all(struct run *r)
+{
+	struct host_run *hr = run_model_data(r, &host_model);
+	struct conf_section *sim = conf_find(run_conf(r), "sim", NULL);
+	int i;
+
+	for (i = 0; hr && i < hr->nflows; i++) {
+		if (hr->flows[i] == NULL)
+			continue;
+		if (sim)
+			flow_set_horizon(hr->flows[i],
+			    conf_int(sim, "duration"));
+		flow_start(hr->flows[i]);
+	}
+}
+
+static void
+flow_stop_all(struct run *r)
+{
+	struct host_run *hr = run_model_data(r, &host_model);
+	int i;
+
+	for (i = 0; hr && i < hr->nflows; i++)
+		if (hr->flows[i])
+			flow_finish(hr->flows[i]);
+}
+
+static void
+flow_json(struct run *r, struct json *j)
+{
+	struct host_run *hr = run_model_data(r, &host_model);
+	int i;
+
+	json_arr_begin(j, "flows");
+	for (i = 0; hr && i < hr->nflows; i++)
+		if (hr->flows[i])
+			flow_report_json(hr->flows[i], j);
+	json_arr_end(j);
+}
+
+static void
+host_json(struct run *r, struct json *j)
+{
+	struct host_run *hr = run_model_data(r, &host_model);
+	char buf[32];
+	int i;
+
+	if (hr == NULL || hr->nhosts == 0)
+		return;
+	json_arr_begin(j, "hosts");
+	for (i = 0; i < hr->nhosts; i++) {
+		const struct host *h = hr->hosts[i];
+		const struct host_stats *st = host_stats(h);
+		struct in_addr ia;
+
+		ia.s_addr = htonl(host_iface(h)->addr);
+		inet_ntop(AF_INET, &ia, buf, sizeof(buf));
+		json_obj_begin(j, NULL);
+		json_str(j, "name", host_name(h));
+		json_str(j, "net", host_iface(h)->seg->name);
+		json_str(j, "addr", buf);
+		json_uint(j, "rx_frames", st->rx_frames);
+		json_uint(j, "tx_frames", st->tx_frames);
+		json_obj_begin(j, "drops");
+		json_uint(j, "rx_bad", st->rx_bad);
+		json_uint(j, "rx_badsum", st->rx_badsum);
+		json_uint(j, "rx_notmine", st->rx_notmine);
+		json_uint(j, "rx_noport", st->rx_noport);
+		json_uint(j, "rx_other", st->rx_other);
+		json_uint(j, "tx_refused", st->tx_drops);
+		json_uint(j, "tx_nobuf", st->tx_nobuf);
+		json_obj_end(j);
+		json_obj_end(j);
+	}
+	json_arr_end(j);
+}
+
+static const char *const proto_name[] = { "tcp", "udp" };
+static const char *const mode_name[] = { "stream", "rr", "mix" };
+
+static int
+flow_csv(struct run *r, const char *dir)
+{
+	struct host_run *hr = run_model_data(r, &host_model);
+	char path[1600];
+	FILE *f;
+	int i;
+
+	snprintf(path, sizeof(path), "%s/flows.csv", dir);
+	if ((f = fopen(path, "w")) == NULL)
+		return -1;
+	fprintf(f, "name,proto,mode,from,to,route,offered_pps,delivered_pps,"
+	    "goodput_bps,retransmits,timeouts,dupacks,fast_retransmits,"
+	    "sack_recoveries,syn_retransmits,cwnd_bytes,srtt_ms,"
+	    "offered_packets,packets_sent,bytes_sent,packets_delivered,"
+	    "bytes_delivered,conns_opened,conns_completed,conns_failed,"
+	    "local_drops\n");
+	for (i = 0; hr && i < hr->nflows; i++) {
+		const struct flow *fl = hr->flows[i];
+		const struct flow_spec *sp;
+		const struct flow_stats *st;
+		char route[80];
+
+		if (fl == NULL)
+			continue;
+		sp = flow_spec(fl);
+		st = flow_stats(fl);
+		flow_route_str(&sp->route, route, sizeof(route));
+		fprintf(f, "%s,%s,%s,%s,%s,%s,%.6g,%.6g,%.6g,%" PRIu64 ",%"
+		    PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64
+		    ",%.6g,%.6g,%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64
+		    ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64
+		    "\n", flow_name(fl), proto_name[sp->proto],
+		    mode_name[sp->mode], host_name(sp->from), host_name(sp->to),
+		    route, flow_offered_pps(fl), flow_delivered_pps(fl),
+		    flow_goodput_bps(fl), st->retransmits, st->timeouts,
+		    st->dupacks, st->fast_retransmits, st->sack_recoveries,
+		    st->syn_retransmits, st->cwnd_samples ?
+		    st->cwnd_sum / st->cwnd_samples : 0, st->rtt_samples ?
+		    st->srtt_sum / st->rtt_samples / NS_PER_MS : 0,
+		    st->offered_pkts, st->tx_pkts, st->tx_bytes,
+		    st->delivered_pkts, st->delivered_bytes, st->conns_opened,
+		    st->conns_completed, st->conns_failed, st->local_drops);
+	}
+	return fclose(f) == 0 ? 0 : -1;
+}
+
+/* The flow part of the human summary. */
+static void
+flow_text(struct run *r, FILE *out)
+{
+	struct host_run *hr = run_model_data(r, &host_model);
+	int i;
+
+	if (hr == NULL || hr->nflows == 0)
+		return;
+	fprintf(out, "%-12s %-5s %-15s %10s %10s %12s %8s %8s\n", "flow",
+	    "proto", "from->to", "offer pps", "dlvr pps", "goodput",
+	    "rexmit", "timeout");
+	for (i = 0; i < hr->nflows; i++) {
+		const struct flow *fl = hr->flows[i];
+		const struct flow_spec *sp;
+		const struct flow_stats *st;
+		char ends[80];
+
+		if (fl == NULL)
+			continue;
+		sp = flow_spec(fl);
+		st = flow_stats(fl);
+		snprintf(ends, sizeof(ends), "%s->%s", host_name(sp->from),
+		    host_name(sp->to));
+		fprintf(out, "%-12s %-5s %-15s %10.1f %10.1f %7.2f Mbit %8"
+		    PRIu64 " %8" PRIu64 "\n", flow_name(fl),
+		    proto_name[sp->proto], ends, flow_offered_pps(fl),
+		    flow_delivered_pps(fl), flow_goodput_bps(fl) / 1e6,
+		    st->retransmits, st->timeouts);
+		if (sp->mode != FLOW_STREAM || st->conns_failed > 0)
+			fprintf(out, "%-12s connections: %" PRIu64 " opened, %"
+			    PRIu64 " completed, %" PRIu64 " failed, %" PRIu64
+			    " SYN retransmits\n", "", st->conns_opened,
+			    st->conns_completed, st->conns_failed,
+			    st->syn_retransmits);
+	}
+}
+
+static void
+flow_ts_header(struct run *r, FILE *f)
+{
+	struct host_run *hr = run_model_data(r, &host_model);
+	int i;
+
+	for (i = 0; hr && i < hr->nflows; i++)
+		if (hr->flows[i])
+			fprintf(f, ",flow_%s_goodput_bps",
+			    flow_name(hr->flows[i]));
+}
+
+static void
+flow_ts_row(struct run *r, FILE *f)
+{
+	struct host_run *hr = run_model_data(r, &host_model);
+	int i;
+
+	for (i = 0; hr && i < hr->nflows; i++)
+		if (hr->flows[i])
+			fprintf(f, ",%.6g", flow_ts_goodput(hr->flows[i]));
+}
+
+/* Flows first: they point into the hosts' connections. */
+static void
+host_run_destroy(struct run *r)
+{
+	struct host_run *hr = run_model_data(r, &host_model);
+	int i;
+
+	if (hr == NULL)
+		return;
+	for (i = 0; i < hr->nflows; i++)
+		flow_destroy(hr->flows[i]);
+	for (i = 0; i < hr->nhosts; i++)
+		host_destroy(hr->hosts[i]);
+	free(hr->flows);
+	free(hr->fsec);
+	free(hr->hosts);
+	free(hr->hsec);
+	free(hr);
+	run_set_model_data(r, &host_model, NULL);
+}
+
+const struct model_type host_model = {
+	.st = &host_section,
+	.build = host_build,
+	.link = host_link,
+	.report_json = host_json,
+	.destroy = host_run_destroy,
+};
+
+const struct model_type flow_model = {
+	.st = &flow_section,
+	.build = flow_build,
+	.link = flow_link_all,
+	.start = flow_start_all,
+	.stop = flow_stop_all,
+	.report_json = flow_json,
+	.report_files = flow_csv,
+	.report_text = flow_text,
+	.ts_header = flow_ts_header,
+	.ts_row = flow_ts_row,
+};

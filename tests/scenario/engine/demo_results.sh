@@ -1,0 +1,61 @@
+#!/bin/sh
+# The engine demo runs end to end: exit 0, every result file, the numbers
+# the scenario promises (sent == received + the one still in flight), the
+# resolved parameters, and a complete replacement of an older directory.
+. "$(dirname "$0")/lib.sh"
+
+expect_rc 0 "$SIM" "$DEMO" --out "$T/r" --quiet
+for f in summary.json params.txt timeseries.csv pcap/udp-a-eth0.pcap \
+    pcap/udp-b-eth0.pcap; do
+	[ -s "$T/r/$f" ] || fail "missing or empty: $f"
+done
+[ "$(tmpdirs "$T" r)" -eq 0 ] || fail "temporary directory left behind"
+grep -q "results: $T/r/" "$T/out" || fail "stdout does not name the results"
+ok "exit 0 and every result file"
+
+# 1000 pps for 1 s: packets at 0, 1 ms, ..., 1000 ms; the last one is
+# still on the wire at the end.
+S=$T/r/summary.json
+has "$S" '  "scenario": "demo_udp",'
+has "$S" '  "seed": 1,'
+has "$S" '  "sim_seconds": 1,'
+has "$S" '      "sent": 1001,'
+has "$S" '      "received": 1000,'
+has "$S" '      "tx_fail": 0'
+has "$S" '      "tx_frames": 1001,'
+has "$S" '      "rx_frames": 1000,'
+for d in queue loss nodest down; do
+	has "$S" "        \"$d\": 0,"
+done
+has "$S" '    "event_limit_drops": 0,'
+has "$S" '    "pkt_alloc_failures": 0'
+grep -q '"wall_seconds": [0-9]' "$S" || fail "no wall_seconds"
+ok "summary.json counts"
+
+P=$T/r/params.txt
+has "$P" "sim.duration = 1s"
+has "$P" "sim.seed = 1"
+has "$P" "net.lan.rate = 1Gbit"
+has "$P" "net.lan.delay = 50us"
+has "$P" "demo.udp.rate = 1000pps"
+has "$P" "$(printf 'net.lan.loss = 0\t# default')"
+has "$P" "$(printf 'sim.interval = 100ms\t# default')"
+ok "params.txt has every resolved value"
+
+C=$T/r/timeseries.csv
+has "$C" "time_s,demo_udp_received"
+has "$C" "0.100000,100"
+has "$C" "1.000000,1000"
+[ "$(wc -l <"$C")" -eq 11 ] || fail "timeseries.csv: $(wc -l <"$C") lines"
+ok "timeseries.csv: one row per 100 ms"
+
+# --json prints the same summary; --set reaches the model; an existing
+# directory is replaced as a whole (a stray file does not survive).
+touch "$T/r/stray"
+expect_rc 0 "$SIM" "$DEMO" --out "$T/r" --json --set demo.udp.rate=500pps
+cmp -s "$T/out" "$T/r/summary.json" || fail "--json differs from summary.json"
+has "$T/r/summary.json" '      "sent": 501,'
+has "$T/r/params.txt" "demo.udp.rate = 500pps"
+[ ! -e "$T/r/stray" ] || fail "old results directory merged, not replaced"
+[ "$(tmpdirs "$T" r)" -eq 0 ] || fail "temporary directory left behind"
+ok "--json, --set and replacement of an old results directory"
