@@ -10,6 +10,8 @@
 static void	port_start(struct port *);
 static void	port_tx_done(void *);
 static void	port_arrive(void *);
+static void	port_arrive_late(void *);
+static void	seg_down_ev(void *);
 
 struct world *
 world_create(uint64_t seed, size_t pkt_limit, size_t ev_limit)
@@ -36,12 +38,16 @@ world_destroy(struct world *w)
 
 	if (w == NULL)
 		return;
+	/* The queue first: it still points at events inside the ports. */
+	ev_queue_destroy(w->q);
+	w->q = NULL;
 	for (i = 0; i < w->nsegs; i++) {
 		struct segment *s = w->segs[i];
 
 		for (j = 0; j < s->nports; j++) {
 			pktq_purge(&s->ports[j]->txq);
 			pktq_purge(&s->ports[j]->flight);
+			pktq_purge(&s->ports[j]->late);
 			free(s->ports[j]);
 		}
 		free(s);
@@ -51,7 +57,6 @@ world_destroy(struct world *w)
 			free(w->nodes[i]->ifs[j]);
 		free(w->nodes[i]);
 	}
-	ev_queue_destroy(w->q);
 	pkt_pool_destroy(w->pool);
 	free(w);
 }
@@ -75,6 +80,7 @@ segment_create(struct world *w, const char *name, const struct seg_params *p)
 	s->up = true;
 	snprintf(stream, sizeof(stream), "net.%s", name);
 	rng_init(&s->rng, w->seed, stream);
+	ev_init(&s->down_ev, seg_down_ev, s, NULL);
 	w->segs[w->nsegs++] = s;
 	return s;
 }
@@ -138,8 +144,10 @@ iface_create(struct node *n, const char *ifname, struct segment *s,
 	pt->seg = s;
 	pktq_init(&pt->txq, s->p.qlimit);
 	pktq_init(&pt->flight, 0);
+	pktq_init(&pt->late, 0);
 	ev_init(&pt->tx_done, port_tx_done, pt, NULL);
 	ev_init(&pt->arrive, port_arrive, pt, NULL);
+	ev_init(&pt->arrive_late, port_arrive_late, pt, NULL);
 	s->ports[s->nports++] = pt;
 	n->ifs[n->nifs++] = ifp;
 	if (plen > 0)
@@ -215,6 +223,26 @@ iface_output(struct iface *ifp, struct pkt *p)
 	return 0;
 }
 
+/* Random loss, independent or in Gilbert-Elliott bursts. */
+static bool
+seg_lost(struct segment *s)
+{
+	double p = s->p.loss, L = s->p.loss_burst;
+
+	if (p <= 0)
+		return false;
+	if (L <= 1 || p >= 1)
+		return rng_uniform(&s->rng) < p;
+	/* Two states: bad drops everything, mean stay L frames; good
+	 * enters bad with q so that the long-run loss rate is p. */
+	if (s->burst_bad) {
+		if (rng_uniform(&s->rng) < 1.0 / L)
+			s->burst_bad = false;
+	} else if (rng_uniform(&s->rng) < p / (L * (1 - p)))
+		s->burst_bad = true;
+	return s->burst_bad;
+}
+
 /* Put the head of the transmit queue on the wire. */
 static void
 port_start(struct port *pt)
@@ -241,7 +269,7 @@ port_start(struct port *pt)
 		s->st.tx_sync_bytes += p->len;
 	}
 	ev_schedule(w->q, &pt->tx_done, now + ser);
-	if (s->p.loss > 0 && rng_uniform(&s->rng) < s->p.loss) {
+	if (seg_lost(s)) {
 		seg_count_drop(pt, &pt->st.drop_loss, &s->st.drop_loss);
 		pkt_free(p);
 		return;
@@ -255,9 +283,38 @@ port_start(struct port *pt)
 		arrive = pt->last_arrival;
 	pt->last_arrival = arrive;
 	p->t_arrive = arrive;
-	pktq_put(&pt->flight, p);
-	if (!ev_pending(&pt->arrive))
-		ev_schedule(w->q, &pt->arrive, arrive);
+	if (s->p.corrupt > 0 && rng_uniform(&s->rng) < s->p.corrupt &&
+	    p->len > s->p.corrupt_off) {
+		uint32_t bit = (uint32_t)rng_below(&s->rng,
+		    (uint64_t)(p->len - s->p.corrupt_off) * 8);
+
+		p->data[s->p.corrupt_off + bit / 8] ^= (uint8_t)(1 << (bit % 8));
+		pt->st.fault_corrupt++;
+		s->st.fault_corrupt++;
+	}
+	if (s->p.dup > 0 && rng_uniform(&s->rng) < s->p.dup) {
+		struct pkt *c = pkt_clone(p);
+
+		if (c != NULL) {
+			c->t_arrive = arrive;
+			pktq_put(&pt->flight, c);
+			pt->st.fault_dup++;
+			s->st.fault_dup++;
+		}
+	}
+	if (s->p.reorder > 0 && rng_uniform(&s->rng) < s->p.reorder) {
+		/* Held back: later frames of this port overtake it. */
+		p->t_arrive = arrive + s->p.reorder_ns;
+		pktq_put(&pt->late, p);
+		pt->st.fault_reorder++;
+		s->st.fault_reorder++;
+		if (!ev_pending(&pt->arrive_late))
+			ev_schedule(w->q, &pt->arrive_late,
+			    pt->late.head->t_arrive);
+	} else
+		pktq_put(&pt->flight, p);
+	if (!ev_pending(&pt->arrive) && pt->flight.head != NULL)
+		ev_schedule(w->q, &pt->arrive, pt->flight.head->t_arrive);
 }
 
 static void
@@ -356,6 +413,52 @@ port_arrive(void *arg)
 		ev_schedule(w->q, &pt->arrive, pt->flight.head->t_arrive);
 	if (p != NULL)
 		seg_deliver(pt, p);
+}
+
+static void
+port_arrive_late(void *arg)
+{
+	struct port *pt = arg;
+	struct world *w = pt->seg->world;
+	struct pkt *p = pktq_get(&pt->late);
+
+	if (pt->late.head != NULL)
+		ev_schedule(w->q, &pt->arrive_late, pt->late.head->t_arrive);
+	if (p != NULL)
+		seg_deliver(pt, p);
+}
+
+static void
+seg_down_arm(struct segment *s)
+{
+	int i = s->down_next / 2;
+
+	if (i < s->ndown)
+		ev_schedule(s->world->q, &s->down_ev,
+		    s->down_at[i][s->down_next % 2]);
+}
+
+static void
+seg_down_ev(void *arg)
+{
+	struct segment *s = arg;
+
+	s->up = (s->down_next % 2) == 1;
+	s->down_next++;
+	seg_down_arm(s);
+}
+
+int
+segment_add_down(struct segment *s, simtime_t from, simtime_t to)
+{
+	if (s->ndown == 8 || to <= from ||
+	    (s->ndown > 0 && from < s->down_at[s->ndown - 1][1]))
+		return EINVAL;
+	s->down_at[s->ndown][0] = from;
+	s->down_at[s->ndown][1] = to;
+	if (s->ndown++ == 0)
+		seg_down_arm(s);
+	return 0;
 }
 
 struct iface *

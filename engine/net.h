@@ -40,6 +40,10 @@ struct seg_stats {
 	uint64_t	drop_nodest;	/* unicast MAC not on the segment */
 	uint64_t	drop_down;	/* segment or interface down */
 	uint64_t	drop_toolong;	/* frame longer than PKT_MAXFRAME */
+	/* Faults that deliver (not drops): */
+	uint64_t	fault_dup;	/* frames delivered twice */
+	uint64_t	fault_reorder;	/* frames held back past later ones */
+	uint64_t	fault_corrupt;	/* frames with one bit flipped */
 };
 
 struct seg_params {
@@ -49,6 +53,14 @@ struct seg_params {
 	double		loss;		/* probability per frame */
 	uint32_t	qlimit;		/* packets per port; 0 = unlimited */
 	uint32_t	mtu;		/* IP MTU, default 1500 */
+	/* Faults. Gilbert-Elliott burst loss: loss is the long-run rate,
+	 * loss_burst the mean length of a loss burst (1 = independent). */
+	double		loss_burst;
+	double		dup;		/* probability a frame arrives twice */
+	double		reorder;	/* probability a frame is held back */
+	simtime_t	reorder_ns;	/* ... by this long */
+	double		corrupt;	/* probability of one flipped bit */
+	uint32_t	corrupt_off;	/* flips land at or after this byte */
 };
 
 struct port {
@@ -56,10 +68,12 @@ struct port {
 	struct segment	*seg;
 	struct pktq	 txq;		/* waiting for the wire */
 	struct pktq	 flight;	/* serialised, propagating */
+	struct pktq	 late;		/* held back by the reorder fault */
 	bool		 busy;
 	simtime_t	 last_arrival;	/* keeps jitter from reordering */
 	struct ev	 tx_done;
 	struct ev	 arrive;
+	struct ev	 arrive_late;
 	struct seg_stats st;
 };
 
@@ -108,7 +122,11 @@ struct segment {
 	char		 name[32];
 	struct seg_params p;
 	bool		 up;
+	bool		 burst_bad;	/* Gilbert-Elliott state */
 	struct rng	 rng;		/* stream "net.NAME" */
+	struct ev	 down_ev;	/* partition windows */
+	simtime_t	 down_at[8][2];
+	int		 ndown, down_next;
 	struct port	*ports[16];
 	int		 nports;
 	struct seg_stats st;		/* sum over ports */
@@ -158,6 +176,8 @@ simtime_t	 wire_time_ns(uint64_t rate_bps, uint32_t len);
 
 /* The interface on ifp's segment that owns addr, or NULL (static ARP). */
 struct iface	*segment_find_addr(const struct segment *, uint32_t addr);
+/* Take the segment down (partition) during [from, to); up to 8 windows. */
+int		 segment_add_down(struct segment *, simtime_t from, simtime_t to);
 
 int		 node_add_route(struct node *, uint32_t dst, uint8_t plen,
 		    uint32_t gw, struct iface *);

@@ -5,27 +5,52 @@
 
 #include "proto.h"
 
-static uint32_t
-cksum_add(uint32_t sum, const void *buf, uint32_t len)
+/*
+ * One's-complement sum of 16-bit words in memory order: the folded sum
+ * can be stored as it is (RFC 1071: the sum is byte-order independent).
+ * 64-bit accumulator, 8 bytes per step.
+ */
+static uint64_t
+cksum_add(uint64_t sum, const void *buf, uint32_t len)
 {
 	const uint8_t *p = buf;
+	uint64_t w;
+	uint32_t w32;
+	uint16_t w16;
 
-	while (len > 1) {
-		sum += (uint32_t)p[0] << 8 | p[1];
+	while (len >= 8) {
+		memcpy(&w, p, 8);
+		sum += (w & 0xffffffffULL) + (w >> 32);
+		p += 8;
+		len -= 8;
+	}
+	if (len >= 4) {
+		memcpy(&w32, p, 4);
+		sum += w32;
+		p += 4;
+		len -= 4;
+	}
+	if (len >= 2) {
+		memcpy(&w16, p, 2);
+		sum += w16;
 		p += 2;
 		len -= 2;
 	}
-	if (len)
-		sum += (uint32_t)p[0] << 8;
+	if (len) {
+		uint8_t last[2] = { p[0], 0 };
+
+		memcpy(&w16, last, 2);
+		sum += w16;
+	}
 	return sum;
 }
 
 static uint16_t
-cksum_fold(uint32_t sum)
+cksum_fold(uint64_t sum)
 {
 	while (sum >> 16)
 		sum = (sum & 0xffff) + (sum >> 16);
-	return htons((uint16_t)~sum);
+	return (uint16_t)~sum;
 }
 
 uint16_t
@@ -38,16 +63,20 @@ uint16_t
 in4_l4_cksum(uint32_t src, uint32_t dst, uint8_t proto, const void *seg,
     uint32_t len)
 {
-	uint32_t sum = 0;
+	struct {
+		uint32_t	src, dst;
+		uint8_t		zero, proto;
+		uint16_t	len;
+	} __attribute__((packed)) ph;
+	uint64_t sum;
 
-	sum += src >> 16;
-	sum += src & 0xffff;
-	sum += dst >> 16;
-	sum += dst & 0xffff;
-	sum += proto;
-	sum += len;
-	sum = cksum_add(sum, seg, len);
-	return cksum_fold(sum);
+	ph.src = htonl(src);
+	ph.dst = htonl(dst);
+	ph.zero = 0;
+	ph.proto = proto;
+	ph.len = htons((uint16_t)len);
+	sum = cksum_add(0, &ph, sizeof(ph));
+	return cksum_fold(cksum_add(sum, seg, len));
 }
 
 void

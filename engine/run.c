@@ -51,6 +51,18 @@ static const struct param_spec net_params[] = {
 	{ "net", "qlimit", PT_INT, 1, 1000000, "1000", NULL,
 	    "transmit queue per port, in packets (drop-tail)" },
 	{ "net", "mtu", PT_INT, 68, 2028, "1500", NULL, "IP MTU" },
+	{ "net", "loss_burst", PT_REAL, 1, 1000000, "1", NULL,
+	    "mean loss burst in frames (Gilbert-Elliott; 1 = independent)" },
+	{ "net", "down", PT_LIST, 0, 0, "", NULL,
+	    "partitions: FROM-TO windows, e.g. '2s-4s 6s-6.5s' (up to 8)" },
+	{ "net", "dup", PT_REAL, 0, 1, "0", NULL,
+	    "probability a frame is delivered twice" },
+	{ "net", "reorder", PT_REAL, 0, 1, "0", NULL,
+	    "probability a frame is held back so later ones overtake it" },
+	{ "net", "reorder_delay", PT_DURATION, 0, 10LL * NS_PER_SEC, "1ms",
+	    NULL, "how long a reordered frame is held back" },
+	{ "net", "corrupt", PT_REAL, 0, 1, "0", NULL,
+	    "probability one bit of a frame is flipped (past the IP header)" },
 	{ NULL, NULL, 0, 0, 0, NULL, NULL, NULL }
 };
 
@@ -380,6 +392,11 @@ write_nets(struct run *r, struct json *j)
 		json_uint(j, "down", s->st.drop_down);
 		json_uint(j, "toolong", s->st.drop_toolong);
 		json_obj_end(j);
+		json_obj_begin(j, "faults");
+		json_uint(j, "dup", s->st.fault_dup);
+		json_uint(j, "reorder", s->st.fault_reorder);
+		json_uint(j, "corrupt", s->st.fault_corrupt);
+		json_obj_end(j);
 		json_obj_end(j);
 	}
 	json_arr_end(j);
@@ -473,6 +490,8 @@ build_nets(struct run *r, char *err, size_t errlen)
 	for (i = 0; i < conf_nsections(r->conf); i++) {
 		struct conf_section *s = conf_section_at(r->conf, i);
 		struct seg_params sp;
+		struct segment *seg;
+		int k;
 
 		if (strcmp(conf_type(s), "net") != 0)
 			continue;
@@ -483,11 +502,39 @@ build_nets(struct run *r, char *err, size_t errlen)
 		sp.loss = conf_real(s, "loss");
 		sp.qlimit = (uint32_t)conf_int(s, "qlimit");
 		sp.mtu = (uint32_t)conf_int(s, "mtu");
-		if (segment_create(r->w, conf_name(s), &sp) == NULL) {
+		sp.loss_burst = conf_real(s, "loss_burst");
+		sp.dup = conf_real(s, "dup");
+		sp.reorder = conf_real(s, "reorder");
+		sp.reorder_ns = conf_int(s, "reorder_delay");
+		sp.corrupt = conf_real(s, "corrupt");
+		/* Flips spare Ethernet and IP headers: the frame still
+		 * reaches its protocol, which must cope. */
+		sp.corrupt_off = 14 + 20;
+		if ((seg = segment_create(r->w, conf_name(s), &sp)) == NULL) {
 			snprintf(err, errlen, "%s:%d: net.%s: too many nets",
 			    conf_path(r->conf), conf_line(s, NULL),
 			    conf_name(s));
 			return -1;
+		}
+		for (k = 0; k < conf_list_len(s, "down"); k++) {
+			char w[64], *dash;
+			int64_t a, b;
+			double ra, rb;
+
+			conf_list_at(s, "down", k, w, sizeof(w));
+			dash = strchr(w, '-');
+			if (dash)
+				*dash++ = '\0';
+			if (dash == NULL ||
+			    param_parse(PT_DURATION, w, &a, &ra) != 0 ||
+			    param_parse(PT_DURATION, dash, &b, &rb) != 0 ||
+			    segment_add_down(seg, a, b) != 0) {
+				snprintf(err, errlen, "%s:%d: net.%s.down: "
+				    "expected increasing FROM-TO windows like "
+				    "2s-4s (at most 8)", conf_path(r->conf),
+				    conf_line(s, "down"), conf_name(s));
+				return -1;
+			}
 		}
 	}
 	return 0;

@@ -58,6 +58,7 @@ struct flow {
 	int		 nextchange;
 	struct ev	 start_ev, stop_ev, tick_ev, change_ev;
 	struct conn	*conns;		/* live, both sides */
+	int		 nclients;	/* of which client side */
 	uint64_t	 opened;	/* client connections made */
 	uint64_t	 ticks;
 	simtime_t	 t0;
@@ -306,6 +307,8 @@ flow_link(struct flow *f, char *err, size_t errlen)
 static void
 conn_link(struct flow *f, struct conn *c)
 {
+	if (c->side == 0)
+		f->nclients++;
 	c->prev = NULL;
 	c->next = f->conns;
 	if (f->conns)
@@ -323,6 +326,8 @@ conn_unlink(struct flow *f, struct conn *c)
 	if (c->next)
 		c->next->prev = c->prev;
 	c->next = c->prev = NULL;
+	if (c->side == 0)
+		f->nclients--;
 }
 
 /* The client's TCP figures, once per connection. */
@@ -615,7 +620,8 @@ flow_check_done(struct flow *f)
 {
 	bool more;
 
-	if (f->done || f->conns != NULL || !f->started)
+	/* The clients decide: a server may wait forever for a lost FIN. */
+	if (f->done || f->nclients > 0 || !f->started)
 		return;
 	switch (f->sp.mode) {
 	case FLOW_RR:

@@ -1275,12 +1275,15 @@ tcp_segment(struct tcb *tp, const struct tcp_hdr *th, uint32_t len,
 			return;
 		}
 		if (flags & TH_SYN) {
-			/* The client did not hear our SYN/ACK: resend it. */
+			/*
+			 * The client did not hear our SYN/ACK: resend it
+			 * now, leaving our own SYN/ACK timer as it is.
+			 */
 			if (seq == tp->irs) {
 				tp->flags |= TF_HSRETX;
 				tp->st->retransmits++;
 				tp->st->syn_retransmits++;
-				tcp_send_syn(tp);
+				tcp_xmit(tp, tp->iss, 0, TH_SYN | TH_ACK);
 			}
 			return;
 		}

@@ -257,6 +257,7 @@ pfsync_state_import(struct pfsync_state *sp, u_int8_t flags)
 	int pool_flags;
 	int error;
 	int v4;		/* pfsim: v4 and v4-split share this function */
+	char ifname[IFNAMSIZ];
 
 	if (sp->creatorid == 0 && V_pf_status.debug >= PF_DEBUG_MISC) {
 		printf("pfsync_state_import: invalid creator id:"
@@ -264,10 +265,13 @@ pfsync_state_import(struct pfsync_state *sp, u_int8_t flags)
 		return (EINVAL);
 	}
 
-	if ((kif = pfi_kif_get(sp->ifname)) == NULL) {
+	/* pfsim: the name on the wire need not end in a NUL */
+	memcpy(ifname, sp->ifname, IFNAMSIZ - 1);
+	ifname[IFNAMSIZ - 1] = '\0';
+	if ((kif = pfi_kif_get(ifname)) == NULL) {
 		if (V_pf_status.debug >= PF_DEBUG_MISC)
 			printf("pfsync_state_import: "
-			    "unknown interface: %s\n", sp->ifname);
+			    "unknown interface: %s\n", ifname);
 		if (flags & PFSYNC_SI_IOCTL)
 			return (EINVAL);
 		return (0);	/* skip this state */
@@ -542,7 +546,7 @@ pfsync_in_clr(struct pfsync_pkt *pkt, struct mbuf *m, int offset, int count)
 
 	struct pf_state *st, *nexts;
 	struct pf_state_key *sk, *nextsk;
-	struct pf_state_item *si;
+	struct pf_state_item *si, *nextsi;
 	u_int32_t creatorid;
 	int s;
 
@@ -567,6 +571,8 @@ pfsync_in_clr(struct pfsync_pkt *pkt, struct mbuf *m, int offset, int count)
 				}
 			}
 		} else {
+			/* pfsim: the wire name need not end in a NUL */
+			clr[i].ifname[IFNAMSIZ - 1] = '\0';
 			if (pfi_kif_get(clr[i].ifname) == NULL)
 				continue;
 
@@ -575,7 +581,10 @@ pfsync_in_clr(struct pfsync_pkt *pkt, struct mbuf *m, int offset, int count)
 			    sk; sk = nextsk) {
 				nextsk = RB_NEXT(pf_state_tree,
 				    &V_pf_statetbl, sk);
-				TAILQ_FOREACH(si, &sk->states, entry) {
+				/* pfsim: unlink frees si (and sk, at last) */
+				for (si = TAILQ_FIRST(&sk->states); si;
+				    si = nextsi) {
+					nextsi = TAILQ_NEXT(si, entry);
 					if (si->s->creatorid == creatorid) {
 						SET(si->s->state_flags,
 						    PFSTATE_NOSYNC);
@@ -1149,6 +1158,16 @@ pfsync_in_del_c(struct pfsync_pkt *pkt, struct mbuf *m, int offset, int count)
 	return (len);
 }
 
+/* pfsim: pf's state limit (pf_pool_limits[PF_LIMIT_STATES]) */
+int
+pfsync_state_limit(void)
+{
+	if (curvnet->vnet_pf != NULL &&
+	    V_pf_pool_limits[PF_LIMIT_STATES].limit != 0)
+		return (V_pf_pool_limits[PF_LIMIT_STATES].limit);
+	return (PFSTATE_HIWAT);
+}
+
 /* if_pfsync.c (seed): pfsync_in_bus */
 int
 pfsync_in_bus(struct pfsync_pkt *pkt, struct mbuf *m, int offset, int count)
@@ -1178,6 +1197,15 @@ pfsync_in_bus(struct pfsync_pkt *pkt, struct mbuf *m, int offset, int count)
 	case PFSYNC_BUS_START:
 		V_pfsync_st.bulk_start_rcvd++;	/* pfsim: results */
 		timeout_add_sec(&sc->sc_bulkfail_tmo, 5); /* XXX magic */
+		/*
+		 * pfsim: a paced bulk outlasts 5 s; wait as v4 did (the seed's
+		 * "#if XXX" formula) plus 4 s: one packet of states per tick.
+		 */
+		if (V_pfsync->pv_conf.bulk_pace == PFSYNC_PACE_TICK)
+			timeout_add(&sc->sc_bulkfail_tmo, 4 * hz +
+			    pfsync_state_limit() / ((sc->sc_if.if_mtu -
+			    PFSYNC_MINPKT - sizeof(struct pfsync_subheader)) /
+			    sizeof(struct pfsync_state)));
 		if (V_pf_status.debug >= PF_DEBUG_MISC)
 			printf("pfsync: received bulk update start\n");
 		break;
@@ -2168,6 +2196,19 @@ pfsync_bulk_update(void *arg)
 			st = TAILQ_FIRST(&V_state_list);
 
 		if (i > 0 && TAILQ_EMPTY(&sc->sc_qs[PFSYNC_S_UPD])) {
+			sc->sc_bulk_next = st;
+			timeout_add(&sc->sc_bulk_tmo, 1);
+			return;
+		}
+		/*
+		 * pfsim: the test above never holds (q_ins flushes before it
+		 * queues), so the seed sends the whole table at once (R7).
+		 * pfsync.bulk_pace = tick stops once a packet is full and
+		 * goes on at the next tick, as the timeout above intends.
+		 */
+		if (V_pfsync->pv_conf.bulk_pace == PFSYNC_PACE_TICK && i > 0 &&
+		    st != sc->sc_bulk_last && sc->sc_len +
+		    sizeof(struct pfsync_state) > sc->sc_if.if_mtu) {
 			sc->sc_bulk_next = st;
 			timeout_add(&sc->sc_bulk_tmo, 1);
 			return;

@@ -348,7 +348,7 @@ pfsync4_in_clr(struct pfsync_pkt *pkt, struct mbuf *m, int offset,
 	struct pfsync4_state_clr *cp;
 	struct pf_state_key *sk, *nextsk;
 	struct pf_state *st, *nexts;
-	struct pf_state_item *si;
+	struct pf_state_item *si, *nextsi;
 	struct mbuf *mp;
 	u_int32_t creatorid;
 	int offp;
@@ -371,12 +371,16 @@ pfsync4_in_clr(struct pfsync_pkt *pkt, struct mbuf *m, int offset,
 				pf_unlink_state(st);
 			}
 		}
-	} else if (pfi_kif_get(cp->ifname) != NULL) {
+	} else if ((cp->ifname[IFNAMSIZ - 1] = '\0',	/* pfsim: NUL */
+	    pfi_kif_get(cp->ifname)) != NULL) {
 		/* XXX correct? */
 		for (sk = RB_MIN(pf_state_tree, &V_pf_statetbl);
 		    sk; sk = nextsk) {
 			nextsk = RB_NEXT(pf_state_tree, &V_pf_statetbl, sk);
-			TAILQ_FOREACH(si, &sk->states, entry) {
+			/* pfsim: unlink frees si (and sk, at last) */
+			for (si = TAILQ_FIRST(&sk->states); si;
+			    si = nextsi) {
+				nextsi = TAILQ_NEXT(si, entry);
 				if (si->s->creatorid == creatorid) {
 					si->s->sync_flags |=
 					    PFSTATE_V4_FROMSYNC;
@@ -907,10 +911,7 @@ pfsync4_in_bus(struct pfsync_pkt *pkt, struct mbuf *m, int offset,
 	switch (bus->status) {
 	case PFSYNC_BUS_START:
 		V_pfsync_st.bulk_start_rcvd++;	/* pfsim: results */
-		/* pfsim: pf's state limit; 10000 when pf has none set */
-		limit = V_pf_pool_limits[PF_LIMIT_STATES].limit ?
-		    (int)V_pf_pool_limits[PF_LIMIT_STATES].limit :
-		    PFSTATE_HIWAT;
+		limit = pfsync_state_limit();
 		timeout_add(&sc->sc_bulkfail_tmo,
 		    limit / (PFSYNC4_BULKPACKETS * sc->sc_maxcount));
 		if (V_pf_status.debug >= PF_DEBUG_MISC)

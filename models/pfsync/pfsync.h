@@ -35,6 +35,12 @@ enum pfsync_merge {
 	PFSYNC_MERGE_FIELD	/* take the newer value of every field */
 };
 
+/* pfsync.bulk_pace = burst|tick (how a bulk update is sent) */
+enum pfsync_bulk_pace {
+	PFSYNC_PACE_BURST,	/* the seed and 4.5: the whole table at once */
+	PFSYNC_PACE_TICK	/* one full packet per tick */
+};
+
 /* One firewall's pfsync settings, as resolved from its section. */
 struct pfsync_config {
 	enum pfsync_version	 version;
@@ -44,6 +50,7 @@ struct pfsync_config {
 	int			 defer;		/* hold a new state's packet */
 	int			 mtu;		/* pfsync0's MTU (IP bytes) */
 	int			 bulk_on_up;	/* request a bulk update */
+	enum pfsync_bulk_pace	 bulk_pace;
 	enum pfsync_merge	 merge;
 };
 
@@ -63,6 +70,9 @@ int	pfsync_config_read(struct pfsync_config *, struct conf_section *,
  */
 int	pfsync_attach(struct vnet *, struct conf_section *, char *err,
 	    size_t errlen);
+/* The same, naming the scenario file in errors (as pf_attach_path). */
+int	pfsync_attach_path(struct vnet *, struct conf_section *,
+	    const char *path, char *err, size_t errlen);
 int	pfsync_attach_config(struct vnet *, const struct pfsync_config *,
 	    char *err, size_t errlen);
 /* Destroy pfsync0 (held packets are sent, as OpenBSD does). */

@@ -27,11 +27,17 @@ const struct param_spec pfsync_params[] = {
 	{ "firewall", "pfsync.bulk_on_up", PT_BOOL, 0, 0, "yes", NULL,
 	    "ask peers for a bulk update when configured (OpenBSD 4.5; the "
 	    "thesis diff has this under #if 0: no)" },
+	{ "firewall", "pfsync.bulk_pace", PT_ENUM, 0, 0, "burst", "burst|tick",
+	    "bulk update: burst (the seed and 4.5: all at once) or tick (one "
+	    "packet per tick; the joiner then waits 4 s + states/5 ticks)" },
 	{ "firewall", "pfsync.merge", PT_ENUM, 0, 0, "seed", "seed|peer|field",
 	    "TCP update merge: seed (thesis), peer (each newer half), "
 	    "field (each newer field)" },
 	{ NULL, NULL, 0, 0, 0, NULL, NULL, NULL }
 };
+
+static int	pfsync_config_read_path(struct pfsync_config *,
+		    struct conf_section *, const char *, char *, size_t);
 
 static const char *const pfsync_version_names[] = {
 	[PFSYNC_V5] = "v5",
@@ -40,33 +46,22 @@ static const char *const pfsync_version_names[] = {
 	[PFSYNC_OFF] = "off",
 };
 
-/* The file of a section, if the engine offers a way to ask (XXX). */
-const char *conf_section_path(const struct conf_section *)
-    __attribute__((weak));
-
 static void
-pfsync_conf_err(struct conf_section *sec, const char *key, char *err,
-    size_t errlen, const char *fmt, ...)
+pfsync_conf_err(struct conf_section *sec, const char *path, const char *key,
+    char *err, size_t errlen, const char *fmt, ...)
 {
 	char msg[256];
-	const char *path = NULL;
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	if (sec == NULL) {
+	if (sec == NULL)
 		snprintf(err, errlen, "%s: %s", key, msg);
-		return;
-	}
-	if (conf_section_path != NULL)
-		path = conf_section_path(sec);
-	if (path != NULL)
-		snprintf(err, errlen, "%s:%d: firewall.%s.%s: %s", path,
-		    conf_line(sec, key), conf_name(sec), key, msg);
 	else
-		snprintf(err, errlen, "%d: firewall.%s.%s: %s",
-		    conf_line(sec, key), conf_name(sec), key, msg);
+		snprintf(err, errlen, "%s:%d: firewall.%s.%s: %s",
+		    path ? path : "scenario", conf_line(sec, key),
+		    conf_name(sec), key, msg);
 }
 
 void
@@ -85,6 +80,13 @@ int
 pfsync_config_read(struct pfsync_config *c, struct conf_section *sec,
     char *err, size_t errlen)
 {
+	return (pfsync_config_read_path(c, sec, NULL, err, errlen));
+}
+
+static int
+pfsync_config_read_path(struct pfsync_config *c, struct conf_section *sec,
+    const char *path, char *err, size_t errlen)
+{
 	const char *v;
 	struct in_addr a;
 	int i;
@@ -100,7 +102,7 @@ pfsync_config_read(struct pfsync_config *c, struct conf_section *sec,
 
 	v = conf_str(sec, "pfsync.syncdev");
 	if (strlen(v) >= sizeof(c->syncdev)) {
-		pfsync_conf_err(sec, "pfsync.syncdev", err, errlen,
+		pfsync_conf_err(sec, path, "pfsync.syncdev", err, errlen,
 		    "'%s': name too long", v);
 		return (-1);
 	}
@@ -108,7 +110,7 @@ pfsync_config_read(struct pfsync_config *c, struct conf_section *sec,
 
 	v = conf_str(sec, "pfsync.syncpeer");
 	if (inet_pton(AF_INET, v, &a) != 1) {
-		pfsync_conf_err(sec, "pfsync.syncpeer", err, errlen,
+		pfsync_conf_err(sec, path, "pfsync.syncpeer", err, errlen,
 		    "'%s': expected an IPv4 address", v);
 		return (-1);
 	}
@@ -118,6 +120,8 @@ pfsync_config_read(struct pfsync_config *c, struct conf_section *sec,
 	c->defer = conf_bool(sec, "pfsync.defer");
 	c->mtu = (int)conf_int(sec, "pfsync.mtu");
 	c->bulk_on_up = conf_bool(sec, "pfsync.bulk_on_up");
+	c->bulk_pace = strcmp(conf_str(sec, "pfsync.bulk_pace"), "tick") == 0 ?
+	    PFSYNC_PACE_TICK : PFSYNC_PACE_BURST;
 	v = conf_str(sec, "pfsync.merge");
 	if (strcmp(v, "peer") == 0)
 		c->merge = PFSYNC_MERGE_PEER;
@@ -251,11 +255,18 @@ int
 pfsync_attach(struct vnet *v, struct conf_section *sec, char *err,
     size_t errlen)
 {
+	return (pfsync_attach_path(v, sec, NULL, err, errlen));
+}
+
+int
+pfsync_attach_path(struct vnet *v, struct conf_section *sec,
+    const char *path, char *err, size_t errlen)
+{
 	struct pfsync_config c;
 	char msg[200], key[64];
 	size_t n;
 
-	if (pfsync_config_read(&c, sec, err, errlen) != 0)
+	if (pfsync_config_read_path(&c, sec, path, err, errlen) != 0)
 		return (-1);
 	if (pfsync_attach_config_opt(v, &c, sec == NULL ||
 	    !conf_isset(sec, "pfsync.syncdev"), msg, sizeof(msg)) != 0) {
@@ -264,10 +275,11 @@ pfsync_attach(struct vnet *v, struct conf_section *sec, char *err,
 		if (strncmp(msg, "pfsync", 6) == 0 && msg[n] == ':' &&
 		    n < sizeof(key)) {
 			snprintf(key, sizeof(key), "%.*s", (int)n, msg);
-			pfsync_conf_err(sec, key, err, errlen, "%s",
+			pfsync_conf_err(sec, path, key, err, errlen, "%s",
 			    msg + n + (msg[n + 1] == ' ' ? 2 : 1));
 		} else
-			pfsync_conf_err(sec, "pfsync", err, errlen, "%s", msg);
+			pfsync_conf_err(sec, path, "pfsync", err, errlen, "%s",
+			    msg);
 		return (-1);
 	}
 	return (0);

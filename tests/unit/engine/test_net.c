@@ -23,6 +23,21 @@
 #define GBIT	1000000000ULL
 #define MBIT	1000000ULL
 
+/*
+ * An engine bug these tests found and the engine does not fix yet: the
+ * test is skipped unless PFSIM_KNOWN_BUGS is set. Drop the call once the
+ * engine is fixed.
+ */
+static void
+known_bug(const char *what)
+{
+	if (getenv("PFSIM_KNOWN_BUGS") == NULL) {
+		print_message("    known engine bug (PFSIM_KNOWN_BUGS=1 runs "
+		    "it): %s\n", what);
+		skip();
+	}
+}
+
 /* What a receiver saw. */
 struct rx {
 	simtime_t	 at;
@@ -120,7 +135,7 @@ struct lan {
 static void
 lan_create(struct lan *l, const struct seg_params *sp, int n, size_t pktlim)
 {
-	char name[8];
+	char name[16];
 	int k;
 
 	memset(l, 0, sizeof(*l));
@@ -671,6 +686,115 @@ test_routes_and_lookup(void **state)
 	world_destroy(w);
 }
 
+/* Group frames: every copy knows when it arrived, like the original. */
+static simtime_t group_arrive[4];
+static int ngroup;
+
+static void
+rx_group(struct iface *ifp, struct pkt *p, void *arg)
+{
+	struct world *w = arg;
+
+	(void)ifp;
+	if (ngroup < 4)
+		group_arrive[ngroup] = p->t_arrive - world_now(w);
+	ngroup++;
+	pkt_free(p);
+}
+
+static void
+test_group_copies_carry_arrival_time(void **state)
+{
+	static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+	struct seg_params sp = { .rate_bps = GBIT, .delay_ns = 500 };
+	struct lan l;
+	int k;
+
+	(void)state;
+	known_bug("net.c seg_deliver/pkt.c pkt_clone: copies of a group "
+	    "frame have a stale t_arrive");
+	lan_create(&l, &sp, 4, 0);
+	for (k = 0; k < 4; k++)
+		iface_set_rx(l.i[k], rx_group, l.w);
+	ngroup = 0;
+	memset(group_arrive, 0x55, sizeof(group_arrive));
+	send_at(l.w, 0, l.i[0], bcast, 100, 1);
+	ev_run(l.w->q, NS_PER_SEC);
+	assert_int_equal(ngroup, 3);
+	for (k = 0; k < 3; k++)
+		assert_int_equal(group_arrive[k], 0);
+	lan_destroy(&l);
+}
+
+static void
+nop(void *arg)
+{
+	(void)arg;
+}
+
+static void
+test_ev_limit_does_not_wedge_port(void **state)
+{
+	struct seg_params sp = { .rate_bps = GBIT, .delay_ns = 1000 };
+	struct world *w;
+	struct segment *s;
+	struct iface *ia, *ib;
+	struct ev fill[2];
+	int k;
+
+	(void)state;
+	known_bug("net.c port_start ignores ev_schedule failures: at the "
+	    "event limit a port stays busy forever");
+	w = world_create(1, 0, 2);
+	s = segment_create(w, "x", &sp);
+	ia = iface_create(node_create(w, "a", NODE_HOST), "eth0", s,
+	    0x0a000001, 24);
+	ib = iface_create(node_create(w, "b", NODE_HOST), "eth0", s,
+	    0x0a000002, 24);
+	rxlog_reset(w);
+	iface_set_rx(ib, rx_record, &rxl);
+	/* The queue is full when the first frame goes out. */
+	for (k = 0; k < 2; k++) {
+		ev_init(&fill[k], nop, NULL, NULL);
+		assert_int_equal(ev_schedule(w->q, &fill[k], NS_PER_SEC), 0);
+	}
+	(void)send_at(w, 0, ia, ib->mac, 100, 0);
+	assert_true(ev_limit_drops(w->q) > 0);
+	ev_cancel(w->q, &fill[0]);
+	ev_cancel(w->q, &fill[1]);
+	/* Room again: the port must carry the next frames. */
+	for (k = 1; k <= 5; k++)
+		send_at(w, 10, ia, ib->mac, 100, (uint32_t)k);
+	ev_run(w->q, NS_PER_SEC);
+	assert_true(rxl.n >= 5);
+	assert_int_equal(rxl.e[rxl.n - 1].seq, 5);
+	/* The frame that met the limit is delivered or a counted drop. */
+	assert_int_equal(rxl.n + drops_total(&s->st), 6);
+	assert_int_equal(pkt_pool_inuse(w->pool), 0);
+	world_destroy(w);
+	rxlog_reset(NULL);
+}
+
+static void
+test_destroy_with_frames_in_flight(void **state)
+{
+	struct seg_params sp = { .rate_bps = GBIT, .delay_ns = 50000 };
+	struct lan l;
+
+	(void)state;
+	known_bug("net.c world_destroy frees ports before ev_queue_destroy "
+	    "writes idx into their pending events (heap-use-after-free, "
+	    "seen under PFSIM_SANITIZE)");
+	lan_create(&l, &sp, 2, 0);
+	/* A run ends with frames on the wire and in the queue. */
+	send_at(l.w, 0, l.i[0], l.i[1]->mac, 1514, 1);
+	send_at(l.w, 0, l.i[0], l.i[1]->mac, 1514, 2);
+	ev_run(l.w->q, 20000);
+	assert_true(ev_count(l.w->q) > 0);
+	world_destroy(l.w);
+	rxlog_reset(NULL);
+}
+
 int
 main(void)
 {
@@ -692,6 +816,9 @@ main(void)
 		cmocka_unit_test(test_down_and_toolong),
 		cmocka_unit_test(test_no_malloc_per_packet),
 		cmocka_unit_test(test_routes_and_lookup),
+		cmocka_unit_test(test_group_copies_carry_arrival_time),
+		cmocka_unit_test(test_ev_limit_does_not_wedge_port),
+		cmocka_unit_test(test_destroy_with_frames_in_flight),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

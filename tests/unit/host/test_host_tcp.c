@@ -565,6 +565,43 @@ test_rto_backoff(void **state)
 	tb_destroy(tb, &f, 1);
 }
 
+/* A path that stays dead: after tcp.retries timeouts the sender resets. */
+static void
+test_abort_after_retries(void **state)
+{
+	struct host_tcp_params tp;
+	struct tb *tb;
+	struct flow_spec sp;
+	struct flow *f;
+	const struct flow_stats *st;
+	int i, rst = 0;
+
+	(void)state;
+	host_tcp_defaults(&tp);
+	tp.retries = 3;
+	tb = tb_create(1, 1, 100000000, NS_PER_MS, 0, &tp);
+	tb->hole_from = 500 * NS_PER_MS;
+	tb->hole_to = SIMTIME_MAX;
+	flow_spec_defaults(&sp);
+	via(&sp, tb, 0, 0);
+	f = tb_flow(tb, &sp, 0);
+	run_until(tb, 10 * NS_PER_SEC);
+	flow_finish(f);
+	dump(__func__, f);
+	st = flow_stats(f);
+	assert_int_equal(st->timeouts, 3);
+	assert_int_equal(st->conns_failed, 1);
+	assert_int_equal(st->resets_sent, 1);
+	for (i = 0; i < tb->nlog; i++)
+		if (tb->log[i].flags & TH_RST)
+			rst++;
+	assert_int_equal(rst, 1);
+	/* 0.2 + 0.4 + 0.8 s of backoff, then the fourth expiry gives up. */
+	assert_true(st->t_last > 500 * NS_PER_MS + 3 * NS_PER_SEC);
+	assert_true(st->t_last < 500 * NS_PER_MS + 4 * NS_PER_SEC);
+	tb_destroy(tb, &f, 1);
+}
+
 /* --- handshake -------------------------------------------------------- */
 
 static void
@@ -1151,6 +1188,7 @@ main(void)
 		cmocka_unit_test(test_sack_recovery_multiple),
 		cmocka_unit_test(test_newreno_partial_acks),
 		cmocka_unit_test(test_rto_backoff),
+		cmocka_unit_test(test_abort_after_retries),
 		cmocka_unit_test(test_syn_retransmit),
 		cmocka_unit_test(test_synack_lost),
 		cmocka_unit_test(test_paced_rate),

@@ -127,8 +127,8 @@ pfh_l4(const struct pfh_pkt *p, u_int8_t *b)
 		b[0] = p->icmp_type;
 		b[1] = p->icmp_code;
 		if (p->inner == NULL) {
-			b[4] = p->icmp_id >> 8;
-			b[5] = p->icmp_id & 0xff;
+			b[4] = p->echo_id >> 8;
+			b[5] = p->echo_id & 0xff;
 		} else {
 			/* the offending packet's IP header + 8 bytes */
 			struct ip4_hdr *ih = (struct ip4_hdr *)(b + 8);

@@ -39,7 +39,7 @@ struct pfh_pkt {
 	u_int32_t	 len;		/* payload bytes */
 	int		 wscale;	/* -1 = no window scale option */
 	u_int8_t	 icmp_type, icmp_code;
-	u_int16_t	 icmp_id;
+	u_int16_t	 echo_id;
 	int		 ipopts;	/* add 4 bytes of IP options */
 	/* ICMP error payload: the embedded packet (TCP/UDP) */
 	const struct pfh_pkt *inner;

@@ -187,7 +187,10 @@ tnet_destroy(struct tnet *net)
 void
 tnet_run(struct tnet *net, simtime_t t)
 {
+	struct vnet *v = curvnet;
+
 	ev_run(net->w->q, t);
+	world_enter(net->w, v);	/* events switched curvnet */
 }
 
 simtime_t
