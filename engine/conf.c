@@ -162,7 +162,7 @@ param_parse(enum param_type t, const char *text, int64_t *iv, double *rv)
 	switch (t) {
 	case PT_INT:
 		errno = 0;
-		ll = strtoll(text, &end, 0);
+		ll = strtoll(text, &end, 10);
 		if (end == text || *end != '\0' || errno != 0)
 			return -1;
 		*iv = ll;
@@ -400,7 +400,7 @@ parse_header(struct conf *c, char *p, int line, struct conf_section **cur,
 		    c->path, line, type);
 		return -1;
 	}
-	if (strchr(name, ' ') || strchr(name, '.')) {
+	if (strpbrk(name, " \t.") != NULL) {
 		seterr(err, errlen, "%s:%d: [%s %s]: a name is one word "
 		    "without dots", c->path, line, type, name);
 		return -1;

@@ -129,8 +129,22 @@ ev_init(struct ev *e, ev_fn fn, void *arg, void *ctx)
 	e->ctx = ctx;
 }
 
+static int	ev_insert(struct ev_queue *, struct ev *, simtime_t, int);
+
 int
 ev_schedule(struct ev_queue *q, struct ev *e, simtime_t at)
+{
+	return ev_insert(q, e, at, 0);
+}
+
+int
+ev_schedule_bounded(struct ev_queue *q, struct ev *e, simtime_t at)
+{
+	return ev_insert(q, e, at, 1);
+}
+
+static int
+ev_insert(struct ev_queue *q, struct ev *e, simtime_t at, int exempt)
 {
 	if (at < q->now)
 		at = q->now;
@@ -147,7 +161,7 @@ ev_schedule(struct ev_queue *q, struct ev *e, simtime_t at)
 			sift_down(q, i);
 		return 0;
 	}
-	if (q->limit != 0 && q->n >= q->limit) {
+	if (!exempt && q->limit != 0 && q->n >= q->limit) {
 		q->limit_drops++;
 		return EOVERFLOW;
 	}

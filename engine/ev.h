@@ -49,6 +49,13 @@ void		 ev_init(struct ev *, ev_fn, void *arg, void *ctx);
  * Returns 0, or ENOMEM/EOVERFLOW when the queue limit is reached.
  */
 int		 ev_schedule(struct ev_queue *, struct ev *, simtime_t at);
+/*
+ * The same, exempt from the limit: for the engine's own events whose
+ * number is bounded by the topology (two per port), so that a full queue
+ * never wedges a link. Fails only with ENOMEM.
+ */
+int		 ev_schedule_bounded(struct ev_queue *, struct ev *,
+		    simtime_t at);
 void		 ev_cancel(struct ev_queue *, struct ev *);
 static inline bool
 ev_pending(const struct ev *ev)

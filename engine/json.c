@@ -77,8 +77,10 @@ json_open(struct json *j, const char *key, char c)
 {
 	json_member(j, key);
 	fputc(c, j->f);
-	if (j->depth + 1 < JSON_MAXDEPTH)
-		j->count[++j->depth] = 0;
+	/* Deeper than JSON_MAXDEPTH: a programming error, caught early. */
+	if (j->depth + 1 >= JSON_MAXDEPTH)
+		abort();
+	j->count[++j->depth] = 0;
 }
 
 static void

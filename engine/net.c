@@ -268,7 +268,7 @@ port_start(struct port *pt)
 		s->st.tx_sync_frames++;
 		s->st.tx_sync_bytes += p->len;
 	}
-	ev_schedule(w->q, &pt->tx_done, now + ser);
+	ev_schedule_bounded(w->q, &pt->tx_done, now + ser);
 	if (seg_lost(s)) {
 		seg_count_drop(pt, &pt->st.drop_loss, &s->st.drop_loss);
 		pkt_free(p);
@@ -309,12 +309,13 @@ port_start(struct port *pt)
 		pt->st.fault_reorder++;
 		s->st.fault_reorder++;
 		if (!ev_pending(&pt->arrive_late))
-			ev_schedule(w->q, &pt->arrive_late,
+			ev_schedule_bounded(w->q, &pt->arrive_late,
 			    pt->late.head->t_arrive);
 	} else
 		pktq_put(&pt->flight, p);
 	if (!ev_pending(&pt->arrive) && pt->flight.head != NULL)
-		ev_schedule(w->q, &pt->arrive, pt->flight.head->t_arrive);
+		ev_schedule_bounded(w->q, &pt->arrive,
+		    pt->flight.head->t_arrive);
 }
 
 static void
@@ -410,7 +411,8 @@ port_arrive(void *arg)
 	struct pkt *p = pktq_get(&pt->flight);
 
 	if (pt->flight.head != NULL)
-		ev_schedule(w->q, &pt->arrive, pt->flight.head->t_arrive);
+		ev_schedule_bounded(w->q, &pt->arrive,
+		    pt->flight.head->t_arrive);
 	if (p != NULL)
 		seg_deliver(pt, p);
 }
@@ -423,7 +425,8 @@ port_arrive_late(void *arg)
 	struct pkt *p = pktq_get(&pt->late);
 
 	if (pt->late.head != NULL)
-		ev_schedule(w->q, &pt->arrive_late, pt->late.head->t_arrive);
+		ev_schedule_bounded(w->q, &pt->arrive_late,
+		    pt->late.head->t_arrive);
 	if (p != NULL)
 		seg_deliver(pt, p);
 }
@@ -434,7 +437,7 @@ seg_down_arm(struct segment *s)
 	int i = s->down_next / 2;
 
 	if (i < s->ndown)
-		ev_schedule(s->world->q, &s->down_ev,
+		ev_schedule_bounded(s->world->q, &s->down_ev,
 		    s->down_at[i][s->down_next % 2]);
 }
 

@@ -84,6 +84,7 @@ pkt_alloc(struct pkt_pool *pp)
 	p->flow = 0;
 	p->flags = 0;
 	p->t_sent = 0;
+	p->t_arrive = 0;
 	p->rcvif = NULL;
 	if (++pp->inuse > pp->peak)
 		pp->peak = pp->inuse;
@@ -116,6 +117,7 @@ pkt_clone(const struct pkt *p)
 	c->flow = p->flow;
 	c->flags = p->flags;
 	c->t_sent = p->t_sent;
+	c->t_arrive = p->t_arrive;
 	return c;
 }
 

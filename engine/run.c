@@ -205,8 +205,9 @@ run_capture_iface(struct run *r, struct iface *ifp, int is_sync)
 				fprintf(stderr, "pfsim: %s\n", err);
 				return -1;
 			}
-		}
-		ifp->cap = capture_ref(r->merged);
+			ifp->cap = r->merged;	/* the first reference */
+		} else
+			ifp->cap = capture_ref(r->merged);
 	} else {
 		snprintf(path, sizeof(path), "%s/pcap/%s-%s.pcap", r->tmpdir,
 		    ifp->node->name, ifp->name);
@@ -715,6 +716,7 @@ run_main(const struct run_opts *o)
 			pfsim_models[i]->stop(&r);
 	if (fclose(r.ts) != 0) {
 		r.ts = NULL;
+		fprintf(stderr, "pfsim: writing timeseries.csv failed\n");
 		goto out;
 	}
 	r.ts = NULL;
@@ -741,6 +743,11 @@ out:
 		capture_close(r.caps[i]);
 	if (r.tmpdir[0])
 		rmtree(r.tmpdir);
+	/* The queue before the models: it still points into their events. */
+	if (r.w) {
+		ev_queue_destroy(r.w->q);
+		r.w->q = NULL;
+	}
 	for (i = 0; pfsim_models[i]; i++)
 		if (pfsim_models[i]->destroy)
 			pfsim_models[i]->destroy(&r);

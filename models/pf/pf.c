@@ -483,8 +483,8 @@ pf_state_key_attach(struct pf_state_key *sk, struct pf_state *s, int idx)
 
 						pf_print_state(b, sizeof(b),
 						    s);
-						log(LOG_DEBUG, "pf: %s key "
-						    "attach failed on %s: %s",
+						log(LOG_WARNING, "pf: %s key "
+						    "attach failed on %s: %s\n",
 						    (idx == PF_SK_WIRE) ?
 						    "wire" : "stack",
 						    s->kif->pfik_name, b);
@@ -628,8 +628,8 @@ pf_state_insert(struct pfi_kif *kif, struct pf_state_key *skw,
 	}
 	if (RB_INSERT(pf_state_tree_id, &V_tree_id, s) != NULL) {
 		if (V_pf_status.debug >= PF_DEBUG_MISC) {
-			log(LOG_DEBUG, "pf: state insert failed: "
-			    "id: %016llx creatorid: %08x",
+			log(LOG_WARNING, "pf: state insert failed: "
+			    "id: %016llx creatorid: %08x\n",
 			    (unsigned long long)betoh64(s->id),
 			    ntohl(s->creatorid));
 		}
@@ -1387,8 +1387,8 @@ pf_badstate_report(struct pf_state *st, struct pf_state_peer *src,
 	if (pv->pf_trace != NULL)
 		pv->pf_trace(pv->pf_trace_arg, kern_now(), &bs, l1, l2);
 	if (V_pf_status.debug >= PF_DEBUG_MISC) {
-		log(LOG_DEBUG, "%s", l1);
-		log(LOG_DEBUG, "%s", l2);
+		log(LOG_WARNING, "%s\n", l1);
+		log(LOG_WARNING, "%s\n", l2);
 	}
 }
 
@@ -1590,9 +1590,9 @@ pf_tcp_track_full(struct pf_state_peer *src, struct pf_state_peer *dst,
 
 			pf_print_state(b, sizeof(b), *state);
 			pf_print_flags(f, sizeof(f), th->th_flags);
-			log(LOG_DEBUG, "pf: loose state match: %s%s "
+			log(LOG_WARNING, "pf: loose state match: %s%s "
 			    "seq=%u (%u) ack=%u len=%u ackskew=%d "
-			    "pkts=%llu:%llu dir=%s,%s", b, f, seq, orig_seq,
+			    "pkts=%llu:%llu dir=%s,%s\n", b, f, seq, orig_seq,
 			    ack, pd->p_len, ackskew,
 			    (unsigned long long)(*state)->packets[0],
 			    (unsigned long long)(*state)->packets[1],
@@ -1758,7 +1758,7 @@ pf_test_state_tcp(struct pf_state **state, int direction,
 
 			pf_print_state(b, sizeof(b), *state);
 			pf_print_flags(f, sizeof(f), th->th_flags);
-			log(LOG_DEBUG, "pf: state reuse %s%s", b, f);
+			log(LOG_WARNING, "pf: state reuse %s%s\n", b, f);
 		}
 		/* XXX make sure it's the same direction ?? */
 		(*state)->src.state = (*state)->dst.state = TCPS_CLOSED;
@@ -1890,7 +1890,12 @@ pf_test_state_icmp(struct pf_state **state, int direction,
 		 */
 
 		struct pf_pdesc	pd2;
-		struct ip	h2;
+		/* pfsim: room for pd2.src/dst seen as whole pf_addrs */
+		struct {
+			struct ip	ip;
+			u_int32_t	pad[3];
+		}		h2buf;
+#define h2	h2buf.ip
 		int		ipoff2;
 		int		off2;
 
@@ -1906,8 +1911,8 @@ pf_test_state_icmp(struct pf_state **state, int direction,
 		if (!pf_pull_hdr(m, ipoff2, &h2, sizeof(h2),
 		    NULL, reason, pd2.af)) {
 			DPFPRINTF(PF_DEBUG_MISC,
-			    (LOG_DEBUG, "pf: ICMP error message too short "
-			    "(ip)"));
+			    (LOG_WARNING, "pf: ICMP error message too short "
+			    "(ip)\n"));
 			return (PF_DROP);
 		}
 		/*
@@ -1941,8 +1946,8 @@ pf_test_state_icmp(struct pf_state **state, int direction,
 			if (!pf_pull_hdr(m, off2, &th, 8, NULL, reason,
 			    pd2.af)) {
 				DPFPRINTF(PF_DEBUG_MISC,
-				    (LOG_DEBUG, "pf: ICMP error message too "
-				    "short (tcp)"));
+				    (LOG_WARNING, "pf: ICMP error message too "
+				    "short (tcp)\n"));
 				return (PF_DROP);
 			}
 
@@ -1974,7 +1979,7 @@ pf_test_state_icmp(struct pf_state **state, int direction,
 			if (!SEQ_GEQ(src->seqhi, seq) ||
 			    !SEQ_GEQ(seq, src->seqlo - (dst->max_win << dws))) {
 				DPFPRINTF(PF_DEBUG_MISC,
-				    (LOG_DEBUG, "pf: BAD ICMP %d:%d seq=%u",
+				    (LOG_WARNING, "pf: BAD ICMP %d:%d seq=%u\n",
 				    icmptype, pd->hdr.icmp->icmp_code, seq));
 				REASON_SET(reason, PFRES_BADSTATE);
 				return (PF_DROP);
@@ -1988,8 +1993,8 @@ pf_test_state_icmp(struct pf_state **state, int direction,
 			if (!pf_pull_hdr(m, off2, &uh, sizeof(uh),
 			    NULL, reason, pd2.af)) {
 				DPFPRINTF(PF_DEBUG_MISC,
-				    (LOG_DEBUG, "pf: ICMP error message too "
-				    "short (udp)"));
+				    (LOG_WARNING, "pf: ICMP error message too "
+				    "short (udp)\n"));
 				return (PF_DROP);
 			}
 
@@ -2010,8 +2015,8 @@ pf_test_state_icmp(struct pf_state **state, int direction,
 			if (!pf_pull_hdr(m, off2, &iih, ICMP_MINLEN,
 			    NULL, reason, pd2.af)) {
 				DPFPRINTF(PF_DEBUG_MISC,
-				    (LOG_DEBUG, "pf: ICMP error message too "
-				    "short i(icmp)"));
+				    (LOG_WARNING, "pf: ICMP error message too "
+				    "short i(icmp)\n"));
 				return (PF_DROP);
 			}
 
@@ -2037,6 +2042,7 @@ pf_test_state_icmp(struct pf_state **state, int direction,
 			return (PF_PASS);
 		}
 		}
+#undef h2
 	}
 }
 
@@ -2118,7 +2124,7 @@ pf_test(int dir, struct ifnet *ifp, struct mbuf **m0,
 
 	if (kif == NULL) {
 		DPFPRINTF(PF_DEBUG_URGENT,
-		    (LOG_ERR, "pf_test: kif == NULL, if_xname %s",
+		    (LOG_ERR, "pf_test: kif == NULL, if_xname %s\n",
 		    ifp->if_xname));
 		return (PF_DROP);
 	}
@@ -2273,7 +2279,7 @@ done:
 		REASON_SET(&reason, PFRES_IPOPTIONS);
 		log = 1;
 		DPFPRINTF(PF_DEBUG_MISC,
-		    (LOG_DEBUG, "pf: dropping packet with ip options"));
+		    (LOG_WARNING, "pf: dropping packet with ip options\n"));
 	}
 
 	if (dir == PF_IN && s && s->key[PF_SK_STACK])

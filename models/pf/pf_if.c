@@ -101,14 +101,14 @@ pfi_kif_unref(struct pfi_kif *kif, enum pfi_kif_refs what)
 		break;
 	case PFI_KIF_REF_RULE:
 		if (kif->pfik_rules <= 0) {
-			log(LOG_ERR, "pfi_kif_unref: rules refcount <= 0");
+			log(LOG_ERR, "pfi_kif_unref: rules refcount <= 0\n");
 			return;
 		}
 		kif->pfik_rules--;
 		break;
 	case PFI_KIF_REF_STATE:
 		if (kif->pfik_states <= 0) {
-			log(LOG_ERR, "pfi_kif_unref: state refcount <= 0");
+			log(LOG_ERR, "pfi_kif_unref: state refcount <= 0\n");
 			return;
 		}
 		kif->pfik_states--;

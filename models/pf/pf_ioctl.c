@@ -14,8 +14,11 @@
 
 #include "engine/conf.h"
 #include "engine/json.h"
+#include "engine/model.h"
 #include "models/pf/pfvar.h"
 #include "models/pf/pf_pfsync.h"
+
+#pragma weak run_conf
 
 const struct param_spec pf_params[] = {
 	{ "firewall", "rules", PT_TEXT, 0, 0, "", NULL,
@@ -422,7 +425,7 @@ pf_start(void)
 		V_pf_status.stateid = time_second;
 		V_pf_status.stateid = V_pf_status.stateid << 32;
 	}
-	DPFPRINTF(PF_DEBUG_MISC, (LOG_DEBUG, "pf: started"));
+	DPFPRINTF(PF_DEBUG_MISC, (LOG_WARNING, "pf: started\n"));
 }
 
 int
@@ -438,6 +441,13 @@ pf_attach_path(struct vnet *v, struct conf_section *sec, const char *path,
 	int		 limit_set = 0;
 
 	CURVNET_SET(v);
+	/*
+	 * The scenario file, through the run that owns v's world. run_conf
+	 * is weak so that unit tests link without the engine's run.c.
+	 */
+	if (path == NULL && run_conf != NULL && v->vnet_world != NULL &&
+	    v->vnet_world->user != NULL)
+		path = conf_path(run_conf(v->vnet_world->user));
 	if (path == NULL)
 		path = "scenario";
 	if ((rv = pf_vnet_init(v)) != 0) {
@@ -499,6 +509,8 @@ pf_attach_path(struct vnet *v, struct conf_section *sec, const char *path,
 		fname = path;
 		line = sec != NULL && conf_isset(sec, "rules") ?
 		    conf_line(sec, "rules") : 0;
+		if (line == 0)
+			fname = "--set";	/* conf.c's name for line 0 */
 	}
 
 	if (pf_load(text ? text : rules, fname, line, limit, limit_set, debug,

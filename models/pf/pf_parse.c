@@ -5,7 +5,7 @@
  *
  *   pass|block [drop|return|return-rst] [in|out] [log] [quick]
  *       [on [!]IF | on { IF ... }] [inet] [proto P | proto { P ... }]
- *       (all | [from HOST [port PORT]] [to HOST [port PORT]])
+ *       (all | [from [HOST] [port PORT]] [to [HOST] [port PORT]])
  *       [flags F/M | flags any] [icmp-type N [code N]] [tos N]
  *       [allow-opts] [label "TEXT"]
  *       [keep state [(OPT, ...)] | no state]
@@ -27,7 +27,8 @@
  * 4.1); lists expand into one rule per combination, in pfctl's order
  * (interface, proto, source host, source port, destination host,
  * destination port). "#" starts a comment; a trailing "\" continues the
- * line. Errors read "NAME:LINE: rules: what".
+ * line. Errors read "NAME:LINE: rules: what" ("NAME: rules: what" when
+ * first_line is 0, i.e. the text came from --set).
  */
 
 #include <ctype.h>
@@ -118,9 +119,13 @@ pfp_error(struct pfp *p, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	if (p->err != NULL && p->errlen > 0)
+	if (p->err == NULL || p->errlen == 0)
+		return (-1);
+	if (p->line > 0)
 		snprintf(p->err, p->errlen, "%s:%d: rules: %s", p->name,
 		    p->line, msg);
+	else	/* conf's convention for values from --set (line 0) */
+		snprintf(p->err, p->errlen, "%s: rules: %s", p->name, msg);
 	return (-1);
 }
 
@@ -758,15 +763,18 @@ pfp_rule(struct pfp *p, struct pf_rulequeue *out)
 	if (pfp_accept(p, "all")) {
 		/* from any to any */
 	} else {
+		/* parse.y: ipportspec (the host may be left out) */
 		if (pfp_accept(p, "from")) {
-			if (pfp_hosts(p, src, &nsrc) != 0)
+			if (strcmp(pfp_peek(p) ? pfp_peek(p) : "", "port") &&
+			    pfp_hosts(p, src, &nsrc) != 0)
 				return (-1);
 			if (pfp_accept(p, "port") &&
 			    pfp_ports(p, sport, &nsport) != 0)
 				return (-1);
 		}
 		if (pfp_accept(p, "to")) {
-			if (pfp_hosts(p, dst, &ndst) != 0)
+			if (strcmp(pfp_peek(p) ? pfp_peek(p) : "", "port") &&
+			    pfp_hosts(p, dst, &ndst) != 0)
 				return (-1);
 			if (pfp_accept(p, "port") &&
 			    pfp_ports(p, dport, &ndport) != 0)

@@ -12,7 +12,7 @@
  * way: V_pf_status is curvnet->vnet_pf->pf_status.
  *
  * The wire structs of struct pfsync_state (240 bytes) live here, as in
- * OpenBSD; see ../shared/ref/pfsync-v5-wire.md §6. Their sizes are
+ * OpenBSD; see ../shared/ref/pfsync-v5-wire.md section 6. Their sizes are
  * asserted at the end of the file.
  */
 
@@ -783,6 +783,11 @@ struct pf_vnet {
 #define V_pf_pool_limits	(curvnet->vnet_pf->pf_pool_limits)
 #define V_pf_sync_delete_own	(curvnet->vnet_pf->pf_sync_delete_own)
 
+/*
+ * pfsim: pf's kernel printf goes to log(9) at LOG_WARNING so that it
+ * shows with kern's default log level; pf.debug is the filter, as in
+ * OpenBSD.
+ */
 #define DPFPRINTF(n, x)	if (V_pf_status.debug >= (n)) log x
 
 /* ------------------------------------------------------------------ */
@@ -878,7 +883,8 @@ void	pf_free_rules(struct pf_rulequeue *q);
 int	pf_attach(struct vnet *, struct conf_section *, char *err,
 	    size_t errlen);
 /* The same, with the scenario file's path for messages and for
- * resolving a relative rules_file (pf_attach uses "scenario"). */
+ * resolving a relative rules_file (pf_attach takes it from the run that
+ * owns v's world, else says "scenario"). */
 int	pf_attach_path(struct vnet *, struct conf_section *, const char *path,
 	    char *err, size_t errlen);
 /* Same, from pf.conf text directly (unit tests); limit 0 = default. */
@@ -908,7 +914,7 @@ const char *pf_drop_reason(void);
 void	pf_get_work(u_int64_t *searches, u_int64_t *inserts,
 	    u_int64_t *rule_evals);
 
-/* Sizes from pfsync-v5-wire.md §6; a mismatch is a build error. */
+/* Sizes from pfsync-v5-wire.md section 6; a mismatch is a build error. */
 _Static_assert(sizeof(struct pf_addr) == 16, "pf_addr");
 _Static_assert(sizeof(struct pfsync_state_scrub) == 8, "pfsync_state_scrub");
 _Static_assert(sizeof(struct pfsync_state_peer) == 32, "pfsync_state_peer");

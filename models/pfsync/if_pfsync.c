@@ -119,6 +119,7 @@ int
 pfsync_clone_destroy(struct ifnet *ifp)
 {
 	struct pfsync_softc *sc = ifp->if_softc;
+	int s;
 
 	timeout_del(&sc->sc_tmo);
 	/* pfsim: the seed leaves these armed (R15); they would fire on freed
@@ -129,11 +130,17 @@ pfsync_clone_destroy(struct ifnet *ifp)
 
 	pfsync_drop(sc);
 
+	s = splsoftnet();	/* pfsim: undefer asserts softnet */
 	while (sc->sc_deferred > 0) {
 		V_pfsync_st.defer_destroy++;	/* pfsim: results */
 		pfsync_undefer(TAILQ_FIRST(&sc->sc_deferrals), 0);
 	}
+	splx(s);
 
+	/* pfsim: if_detach does not leave the group here */
+	while (sc->sc_imo.imo_num_memberships > 0)
+		in_delmulti(sc->sc_imo.imo_membership[
+		    --sc->sc_imo.imo_num_memberships]);
 	pool_destroy(&sc->sc_pool);
 	free(sc, M_DEVBUF);
 
@@ -703,7 +710,8 @@ pfsync_peer_older(u_int8_t lstate, u_int8_t rstate)
 	    (lstate < PF_TCPS_PROXY_SRC || rstate >= PF_TCPS_PROXY_SRC));
 }
 
-static int
+/* pfsim: merge = peer: each peer half unless it is the older one */
+int
 pfsync_upd_tcp_peer(struct pf_state *st, struct pfsync_state_peer *src,
     struct pfsync_state_peer *dst)
 {
@@ -779,7 +787,8 @@ pfsync_merge_field(struct pf_state_peer *l, struct pfsync_state_peer *r,
 		l->wscale = r->wscale;
 }
 
-static int
+/* pfsim: merge = field: each field's newer value, from either side */
+int
 pfsync_upd_tcp_field(struct pf_state *st, struct pfsync_state_peer *src,
     struct pfsync_state_peer *dst)
 {

@@ -77,6 +77,24 @@ int (*pfsync4_acts[])(struct pfsync_pkt *, struct mbuf *, int, int) = {
 };
 _Static_assert(nitems(pfsync4_acts) == PFSYNC4_ACT_MAX, "pfsync4_acts");
 
+/*
+ * pfsim: pfsync.merge for v4 and v4-split: -1 for seed (1.102's own
+ * tests follow), else the policy's failure code (0 = take it whole).
+ */
+static int
+pfsync4_merge(struct pf_state *st, struct pfsync_state_peer *src,
+    struct pfsync_state_peer *dst)
+{
+	switch (V_pfsync->pv_conf.merge) {
+	case PFSYNC_MERGE_PEER:
+		return (pfsync_upd_tcp_peer(st, src, dst));
+	case PFSYNC_MERGE_FIELD:
+		return (pfsync_upd_tcp_field(st, src, dst));
+	default:
+		return (-1);
+	}
+}
+
 /* pfsim: v4 action -> v5 action number, for the per-action results. */
 static const u_int8_t pfsync4_act5[PFSYNC4_ACT_MAX] = {
 	PFSYNC_ACT_CLR, PFSYNC_ACT_INS, PFSYNC_ACT_UPD, PFSYNC_ACT_DEL,
@@ -209,6 +227,7 @@ pfsync4_detach(void)
 {
 	struct pfsync4_softc *sc = V_pfsync4if;
 	struct in_multi *inm;
+	int s;
 
 	if (sc == NULL)
 		return;
@@ -216,10 +235,12 @@ pfsync4_detach(void)
 	timeout_del(&sc->sc_bulk_tmo);
 	timeout_del(&sc->sc_bulkfail_tmo);
 	if_detach(&sc->sc_if);
+	s = splsoftnet();
 	while (sc->sc_deferred > 0) {
 		V_pfsync_st.defer_destroy++;
 		pfsync4_undefer(TAILQ_FIRST(&sc->sc_deferrals), 0);
 	}
+	splx(s);
 	if (sc->sc_mbuf != NULL)
 		m_freem(sc->sc_mbuf);
 	if (sc->sc_mbuf_net != NULL)
@@ -529,7 +550,15 @@ pfsync4_in_upd(struct pfsync_pkt *pkt, struct mbuf *m, int offset,
 		}
 		sk = st->key[PF_SK_WIRE]; /* XXX right one? */
 		sfail = 0;
-		if (sk->proto == IPPROTO_TCP) {
+		if (sk->proto == IPPROTO_TCP &&
+		    (sfail = pfsync4_merge(st, &sp->src, &sp->dst)) >= 0) {
+			/* pfsim: pfsync.merge = peer|field decided */
+			if (sfail == 0)
+				sfail = -1;	/* taken whole: below */
+			else
+				flags = 0;
+		} else if (sk->proto == IPPROTO_TCP) {
+			sfail = 0;
 			/*
 			 * The state should never go backwards except
 			 * for syn-proxy states.  Neither should the
@@ -565,7 +594,7 @@ pfsync4_in_upd(struct pfsync_pkt *pkt, struct mbuf *m, int offset,
 			else if (st->dst.state > sp->dst.state)
 				sfail = 6;
 		}
-		if (sfail) {
+		if (sfail > 0) {
 			if (V_pf_status.debug >= PF_DEBUG_MISC)
 				printf("pfsync: %s stale update "
 				    "(%d) id: %016llx "
@@ -714,7 +743,13 @@ pfsync4_in_upd_c(struct pfsync_pkt *pkt, struct mbuf *m, int offset,
 		}
 		sk = st->key[PF_SK_WIRE]; /* XXX right one? */
 		sfail = 0;
-		if (sk->proto == IPPROTO_TCP) {
+		if (sk->proto == IPPROTO_TCP &&
+		    (sfail = pfsync4_merge(st, &up->src, &up->dst)) >= 0) {
+			/* pfsim: pfsync.merge = peer|field decided */
+			if (sfail == 0)
+				sfail = -1;	/* taken whole: below */
+		} else if (sk->proto == IPPROTO_TCP) {
+			sfail = 0;
 			/*
 			 * The state should never go backwards except
 			 * for syn-proxy states.  Neither should the
@@ -741,7 +776,7 @@ pfsync4_in_upd_c(struct pfsync_pkt *pkt, struct mbuf *m, int offset,
 			else if (st->dst.state > up->dst.state)
 				sfail = 6;
 		}
-		if (sfail) {
+		if (sfail > 0) {
 			if (V_pf_status.debug >= PF_DEBUG_MISC)
 				printf("pfsync: ignoring stale update "
 				    "(%d) id: %016llx "

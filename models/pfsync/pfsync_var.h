@@ -300,6 +300,11 @@ int	pfsync_state_import(struct pfsync_state *, u_int8_t);
 
 int	pfsync_upd_tcp(struct pf_state *, struct pfsync_state_peer *,
 	    struct pfsync_state_peer *);
+/* pfsync.merge = peer, field (also used by v4 and v4-split). */
+int	pfsync_upd_tcp_peer(struct pf_state *, struct pfsync_state_peer *,
+	    struct pfsync_state_peer *);
+int	pfsync_upd_tcp_field(struct pf_state *, struct pfsync_state_peer *,
+	    struct pfsync_state_peer *);
 
 int	pfsync_in_clr(struct pfsync_pkt *, struct mbuf *, int, int);
 int	pfsync_in_ins(struct pfsync_pkt *, struct mbuf *, int, int);
@@ -364,6 +369,7 @@ int	pfsync4_defer(struct pf_state *, struct mbuf *);
 int	pfsync4_up(void);
 int	pfsync4_state_in_use(struct pf_state *);
 void	pfsync4intr(void);
+int	pfsync4_pack_state(u_int8_t, struct pf_state *, int);
 
 /* Shared helpers (if_pfsync.c). */
 /* The firewall's interface on net (or named) name, or NULL. */

@@ -25,8 +25,8 @@
 struct chain {
 	struct world	*w;
 	int		 hops;
-	struct iface	*out[MAXHOPS + 1];	/* toward nH; NULL at nH */
-	struct iface	*in[MAXHOPS + 1];	/* from n(i-1); NULL at n0 */
+	struct iface	*out[MAXHOPS + 1];	/* of ni toward nH */
+	struct iface	*in[MAXHOPS + 1];	/* of ni from n(i-1) */
 	uint64_t	 delivered, sent, dropped;
 	uint16_t	 ipid;
 };

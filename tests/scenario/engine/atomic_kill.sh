@@ -48,6 +48,7 @@ snapshot r >"$T/before"
 
 start_long r
 stop TERM
+no_sanitizer_report "$T/long.err"
 [ $rc -eq 1 ] || fail "SIGTERM: exit $rc, expected 1"
 grep -q "interrupted; no results written" "$T/long.err" ||
     fail "SIGTERM: no message"
@@ -65,6 +66,7 @@ ok "SIGKILL keeps the old results"
 
 start_long new
 stop TERM
+no_sanitizer_report "$T/long.err"
 [ ! -e "$T/new" ] || fail "SIGTERM: results directory exists"
 [ "$(tmpdirs "$T" new)" -eq 0 ] || fail "SIGTERM: temporary directory left"
 start_long new

@@ -64,6 +64,11 @@ bad ref.conf 11 'net = nosuch'
 expect_error "$T/ref.conf:11: demo.udp.net: no [net nosuch]" "$T/ref.conf"
 ok "reference to a missing net"
 
+bad down.conf 8 'down = 4s-2s'
+expect_error "$T/down.conf:8: net.lan.down: expected increasing FROM-TO windows like 2s-4s (at most 8)" \
+    "$T/down.conf"
+ok "bad partition window"
+
 bad req.conf 11 '# no net'
 expect_error "$T/req.conf:10: demo.udp.net: missing required key" \
     "$T/req.conf"

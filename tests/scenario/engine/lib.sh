@@ -19,6 +19,16 @@ ok()
 	echo "ok: $*"
 }
 
+# no_sanitizer_report FILE: a sanitizer build reported nothing in FILE
+# (its exit status alone cannot tell when the run was to fail anyway).
+no_sanitizer_report()
+{
+	if grep -q 'ERROR: [A-Za-z]*Sanitizer\|runtime error:' "$1"; then
+		sed 's/^/  stderr: /' "$1" | head -20 >&2
+		fail "sanitizer report in $1"
+	fi
+}
+
 # expect_rc WANT CMD...: run CMD (stdout to $T/out, stderr to $T/err).
 expect_rc()
 {
@@ -26,6 +36,7 @@ expect_rc()
 	shift
 	"$@" >"$T/out" 2>"$T/err"
 	got=$?
+	no_sanitizer_report "$T/err"
 	if [ "$got" -ne "$want" ]; then
 		sed 's/^/  stderr: /' "$T/err" >&2
 		fail "exit $got, expected $want: $*"

@@ -170,7 +170,8 @@ test_values_and_getters(void **state)
 	assert_int_equal(conf_int(x, "buf"), 65536);
 	assert_int_equal(conf_line(x, "delay"), 8);
 	assert_int_equal(conf_line(x, NULL), 6);
-	assert_int_equal(conf_line(x, "qlimit"), 6);	/* default: header */
+	/* A default names the section's header line. */
+	assert_int_equal(conf_line(x, "qlimit"), 6);
 	fw = sec(c, "firewall", "fwA");
 	assert_int_equal(conf_list_len(fw, "nets"), 2);
 	assert_string_equal(conf_list_at(fw, "nets", 0, w, sizeof(w)), "x");
@@ -443,21 +444,6 @@ test_params_table(void **state)
 	free(buf);
 }
 
-/*
- * An engine bug these tests found and the engine does not fix yet: the
- * test is skipped unless PFSIM_KNOWN_BUGS is set. Drop the call once the
- * engine is fixed.
- */
-static void
-known_bug(const char *what)
-{
-	if (getenv("PFSIM_KNOWN_BUGS") == NULL) {
-		print_message("    known engine bug (PFSIM_KNOWN_BUGS=1 runs "
-		    "it): %s\n", what);
-		skip();
-	}
-}
-
 /* One test per error class. */
 
 static void
@@ -665,7 +651,8 @@ test_err_syntax(void **state)
 	    "t.conf:1: malformed section header");
 	expect_parse_error("[net]\n",
 	    "t.conf:1: section [net] needs a name, like [net NAME]");
-	expect_parse_error("[sim x]\n", "t.conf:1: section [sim] takes no name");
+	expect_parse_error("[sim x]\n",
+	    "t.conf:1: section [sim] takes no name");
 	expect_parse_error("[net a.b]\n",
 	    "t.conf:1: [net a.b]: a name is one word without dots");
 	expect_parse_error("[net a b]\n",
@@ -676,8 +663,6 @@ static void
 test_err_name_with_tab(void **state)
 {
 	(void)state;
-	known_bug("conf.c parse_header: a tab inside a section name is "
-	    "accepted");
 	expect_parse_error("[net a\tb]\n",
 	    "t.conf:1: [net a\tb]: a name is one word without dots");
 }

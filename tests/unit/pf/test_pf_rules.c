@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "pf_harness.h"
@@ -228,6 +229,12 @@ test_parse_errors(void **state)
 		assert_string_equal(err, cases[i].err);
 		assert_true(TAILQ_EMPTY(&q));
 	}
+	/* text from --set has no line (conf's line 0) */
+	TAILQ_INIT(&q);
+	pf_conf_opts_init(&o);
+	assert_int_equal(pf_parse_rules("pass frob", "--set", 0, &q, &o, err,
+	    sizeof(err)), -1);
+	assert_string_equal(err, "--set: rules: syntax error near \"frob\"");
 }
 
 /* Evaluation through pf_test: last match, quick, flags, default. */
@@ -467,7 +474,7 @@ test_attach_from_conf(void **state)
 	    "    block in quick proto tcp from any to any port 81\n"
 	    "    pass frobnicate\n"
 	    "[firewall fwB]\n"
-	    "pf.debug = misc\n"
+	    "pf.debug = none\n"
 	    "pf.hostid = 77\n"
 	    "rules = set limit states 20\n"
 	    "    pass all\n", types, err, sizeof(err));
@@ -488,7 +495,7 @@ test_attach_from_conf(void **state)
 	curvnet = v;
 	/* the rules' "set limit" applies when pf.states is not set */
 	assert_int_equal(V_pf_pool_limits[PF_LIMIT_STATES].limit, 20);
-	assert_int_equal(V_pf_status.debug, PF_DEBUG_MISC);
+	assert_int_equal(V_pf_status.debug, PF_DEBUG_NONE);
 	assert_int_equal(ntohl(V_pf_status.hostid), 77);
 	pf_detach(v);
 	kern_vnet_destroy(v);

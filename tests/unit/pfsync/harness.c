@@ -169,6 +169,14 @@ tnet_destroy(struct tnet *net)
 
 	for (i = 0; i < net->nfw; i++) {
 		world_enter(net->w, net->fw[i].v);
+		/* every hook ran at the level it asserts */
+		if (net->fw[i].v->vnet_stats.splassert_failures != 0) {
+			fprintf(stderr, "harness: %llu splassert failures, "
+			    "last in %s\n", (unsigned long long)
+			    net->fw[i].v->vnet_stats.splassert_failures,
+			    net->fw[i].v->vnet_stats.splassert_last_func);
+			abort();
+		}
 		pfsync_detach(net->fw[i].v);
 	}
 	for (i = 0; i < net->nfw; i++) {
