@@ -279,7 +279,7 @@ clean_stale(const char *outdir)
 
 	if (slash) {
 		snprintf(parent, sizeof(parent), "%.*s",
-		    (int)(slash - outdir), outdir);
+		    slash == outdir ? 1 : (int)(slash - outdir), outdir);
 		snprintf(base, sizeof(base), "%s", slash + 1);
 	} else {
 		snprintf(parent, sizeof(parent), ".");
@@ -511,6 +511,15 @@ build_nets(struct run *r, char *err, size_t errlen)
 		/* Flips spare Ethernet and IP headers: the frame still
 		 * reaches its protocol, which must cope. */
 		sp.corrupt_off = 14 + 20;
+		if (sp.loss_burst > 1 &&
+		    sp.loss > sp.loss_burst / (1 + sp.loss_burst)) {
+			snprintf(err, errlen, "%s:%d: net.%s.loss: at most "
+			    "loss_burst/(1+loss_burst) = %.3f with bursts of "
+			    "%.3g frames", conf_path(r->conf),
+			    conf_line(s, "loss"), conf_name(s),
+			    sp.loss_burst / (1 + sp.loss_burst), sp.loss_burst);
+			return -1;
+		}
 		if ((seg = segment_create(r->w, conf_name(s), &sp)) == NULL) {
 			snprintf(err, errlen, "%s:%d: net.%s: too many nets",
 			    conf_path(r->conf), conf_line(s, NULL),
@@ -640,23 +649,26 @@ run_main(const struct run_opts *o)
 	}
 	r.w->user = &r;
 
-	/* The temporary results directory: captures open during build. */
+	/* The temporary results directory, beside the target (same file
+	 * system, so the final rename is atomic): captures open in build. */
 	{
 		const char *slash = strrchr(r.outdir, '/');
+		const char *base = slash ? slash + 1 : r.outdir;
 
-		if (slash && slash != r.outdir) {
+		if (slash == r.outdir)
+			snprintf(path, sizeof(path), "/");
+		else if (slash)
 			snprintf(path, sizeof(path), "%.*s",
 			    (int)(slash - r.outdir), r.outdir);
-			if (mkdirs(path) != 0) {
-				fprintf(stderr, "pfsim: %s: %s\n", path,
-				    strerror(errno));
-				goto out;
-			}
-			snprintf(r.tmpdir, sizeof(r.tmpdir), "%.900s/.%.200s.tmp.%ld",
-			    path, slash + 1, (long)getpid());
-		} else
-			snprintf(r.tmpdir, sizeof(r.tmpdir), ".%.900s.tmp.%ld",
-			    r.outdir, (long)getpid());
+		else
+			snprintf(path, sizeof(path), ".");
+		if (mkdirs(path) != 0) {
+			fprintf(stderr, "pfsim: %s: %s\n", path,
+			    strerror(errno));
+			goto out;
+		}
+		snprintf(r.tmpdir, sizeof(r.tmpdir), "%.900s/.%.200s.tmp.%ld",
+		    path, base, (long)getpid());
 	}
 	clean_stale(r.outdir);
 	rmtree(r.tmpdir);

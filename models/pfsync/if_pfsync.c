@@ -731,7 +731,8 @@ pfsync_upd_tcp_peer(struct pf_state *st, struct pfsync_state_peer *src,
 		pf_state_peer_ntoh(src, &st->src);
 	else
 		pf_state_peer_ntoh(dst, &st->dst);
-	st->pfsync_time = time_second;
+	if (V_pfsync4if == NULL)	/* v4's pfsync_time means "sent" */
+		st->pfsync_time = time_second;
 	return (8);
 }
 
@@ -804,7 +805,8 @@ pfsync_upd_tcp_field(struct pf_state *st, struct pfsync_state_peer *src,
 		return (10);
 	st->src = nsrc;
 	st->dst = ndst;
-	st->pfsync_time = time_second;
+	if (V_pfsync4if == NULL)	/* v4's pfsync_time means "sent" */
+		st->pfsync_time = time_second;
 	return (9);
 }
 

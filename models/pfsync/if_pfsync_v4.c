@@ -555,8 +555,6 @@ pfsync4_in_upd(struct pfsync_pkt *pkt, struct mbuf *m, int offset,
 			/* pfsim: pfsync.merge = peer|field decided */
 			if (sfail == 0)
 				sfail = -1;	/* taken whole: below */
-			else
-				flags = 0;
 		} else if (sk->proto == IPPROTO_TCP) {
 			sfail = 0;
 			/*

@@ -457,6 +457,44 @@ test_v4split_defer_iack(void **unused)
 	tnet_destroy(net);
 }
 
+/* pfsync.merge applies to v4 too: field merge takes each newer field. */
+static void
+test_v4_merge_field(void **unused)
+{
+	struct tnet *net = setup(PFSYNC_V4, 128);
+	struct pf_state *st, *b;
+	const u_int8_t *ip;
+
+	(void)unused;
+	tnet_enter(net, 0);
+	V_pfsync->pv_conf.merge = PFSYNC_MERGE_FIELD;
+	tnet_enter(net, 1);
+	V_pfsync->pv_conf.merge = PFSYNC_MERGE_FIELD;
+	tnet_enter(net, 0);
+	st = mk(1);
+	tnet_run(net, tnet_now(net) + 1100 * NS_PER_MS);
+	tnet_enter(net, 1);
+	b = tstate_find(st->id, st->creatorid);
+	b->src.seqhi = 70001 + 4000;		/* fwB: newer seqhi */
+	tnet_enter(net, 0);
+	st->src.seqlo = 1001 + 2000;		/* fwA: newer seqlo */
+	upd(st);
+	tnet_run(net, tnet_now(net) + 1100 * NS_PER_MS);
+	tnet_enter(net, 1);
+	assert_int_equal(V_pfsync_st.stale[9], 1);
+	assert_int_equal(b->src.seqlo, 1001 + 2000);
+	assert_int_equal(b->src.seqhi, 70001 + 4000);
+	/* the echo is marked STALE and brings fwA the newer seqhi */
+	ip = tcap_ip(&net->fw[1].cap[net->fw[1].ncap - 1]);
+	assert_int_equal(ip[22], PFSYNC4_ACT_UPD);
+	assert_int_equal(ip[40 + 238], PFSTATE_V4_STALE);
+	tnet_enter(net, 0);
+	assert_int_equal(st->src.seqhi, 70001 + 4000);
+	assert_int_equal(st->src.seqlo, 1001 + 2000);
+	assert_int_equal(V_pfsync_st.stale[9] + V_pfsync_st.stale[10], 0);
+	tnet_destroy(net);
+}
+
 int
 main(void)
 {
@@ -472,6 +510,7 @@ main(void)
 		cmocka_unit_test(test_version_mismatch),
 		cmocka_unit_test(test_v4split_immediate),
 		cmocka_unit_test(test_v4split_defer_iack),
+		cmocka_unit_test(test_v4_merge_field),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));
