@@ -16,7 +16,7 @@
 
 #define PKT_HEADROOM	130	/* 128 + ETHER_ALIGN: IP headers land 4-aligned */
 #define PKT_MAXFRAME	2048	/* MCLBYTES: largest frame a packet holds */
-#define PKT_BUFSZ	(PKT_HEADROOM + PKT_MAXFRAME)
+#define PKT_BUFSZ	(PKT_HEADROOM + PKT_MAXFRAME + 16)	/* + alignment slack */
 
 struct pkt_pool;
 

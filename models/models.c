@@ -10,11 +10,40 @@
 
 void	pfsyncintr(void);
 
+/* --trace pf: pf's "BAD state" lines, with simulated time and node. */
+static void
+mod_pf_trace(void *arg, simtime_t now, const struct pf_badstate *bs,
+    const char *line1, const char *line2)
+{
+	struct fw *fw = arg;
+
+	(void)bs;
+	fprintf(stderr, "%4lld.%09lld %s %s\n%4lld.%09lld %s %s\n",
+	    (long long)(now / NS_PER_SEC), (long long)(now % NS_PER_SEC),
+	    fw_name(fw), line1, (long long)(now / NS_PER_SEC),
+	    (long long)(now % NS_PER_SEC), fw_name(fw), line2);
+}
+
+static const char *
+mod_scenario_path(struct fw *fw)
+{
+	struct run *r = fw_run(fw);
+
+	return r ? conf_path(run_conf(r)) : "scenario";
+}
+
 static int
 mod_pf_attach(struct fw *fw, struct conf_section *sec, char *err,
     size_t errlen)
 {
-	return pf_attach(fw_vnet(fw), sec, err, errlen);
+	struct run *r = fw_run(fw);
+
+	if (pf_attach_path(fw_vnet(fw), sec, mod_scenario_path(fw), err,
+	    errlen) != 0)
+		return -1;
+	if (r != NULL && run_trace(r, "pf"))
+		pf_set_trace(fw_vnet(fw), mod_pf_trace, fw);
+	return 0;
 }
 
 static void
@@ -38,14 +67,15 @@ static int
 mod_pfsync_attach(struct fw *fw, struct conf_section *sec, char *err,
     size_t errlen)
 {
-	return pfsync_attach(fw_vnet(fw), sec, err, errlen);
+	return pfsync_attach_path(fw_vnet(fw), sec, mod_scenario_path(fw),
+	    err, errlen);
 }
 
 static void
 mod_pfsync_work(struct fw_pfsync_work *w)
 {
-	w->msgs_out = pfsync_msgs_out(curvnet);
-	w->msgs_in = pfsync_msgs_in(curvnet);
+	pfsync_work(curvnet, &w->pkts_out, &w->msgs_out, &w->pkts_in,
+	    &w->msgs_in);
 }
 
 static void

@@ -58,7 +58,9 @@ m_gethdr(int how, int type)
 	}
 	m->m_type = (short)type;
 	m->m_pkt = p;
-	m->m_data = (caddr_t)p->data;
+	/* pfsim: ETHER_ALIGN, so an IP header built here is 4-aligned
+	 * (p->data is where a received frame's Ethernet header goes). */
+	m->m_data = (caddr_t)p->data + 2;
 	m->m_len = 0;
 	m->m_pkthdr.len = 0;
 	return m;
