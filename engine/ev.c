@@ -106,6 +106,16 @@ ev_queue_destroy(struct ev_queue *q)
 }
 
 void
+ev_queue_clear(struct ev_queue *q)
+{
+	size_t i;
+
+	for (i = 0; i < q->n; i++)
+		q->heap[i]->idx = 0;
+	q->n = 0;
+}
+
+void
 ev_queue_set_ctx_hook(struct ev_queue *q, ev_ctx_fn fn, void *arg)
 {
 	q->ctx_fn = fn;

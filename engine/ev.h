@@ -37,6 +37,12 @@ struct ev {
 /* Returns NULL on allocation failure. */
 struct ev_queue	*ev_queue_create(void);
 void		 ev_queue_destroy(struct ev_queue *);
+/*
+ * Forget every pending event (each is marked not pending). Call it while
+ * the events still exist, before their owners are freed; the queue stays
+ * usable (now, schedule).
+ */
+void		 ev_queue_clear(struct ev_queue *);
 
 /* Called before an event whose ctx differs from the current context runs. */
 void		 ev_queue_set_ctx_hook(struct ev_queue *, ev_ctx_fn, void *);

@@ -755,11 +755,10 @@ out:
 		capture_close(r.caps[i]);
 	if (r.tmpdir[0])
 		rmtree(r.tmpdir);
-	/* The queue before the models: it still points into their events. */
-	if (r.w) {
-		ev_queue_destroy(r.w->q);
-		r.w->q = NULL;
-	}
+	/* Forget pending events while they all still exist: models free
+	 * theirs next, and the queue must not point into freed memory. */
+	if (r.w)
+		ev_queue_clear(r.w->q);
 	for (i = 0; pfsim_models[i]; i++)
 		if (pfsim_models[i]->destroy)
 			pfsim_models[i]->destroy(&r);

@@ -111,6 +111,14 @@ mod_report_files(struct fw *fw, const char *dir)
 	return rv;
 }
 
+/* pfsync first: it still references pf's states. */
+static void
+mod_destroy(struct fw *fw)
+{
+	pfsync_detach(fw_vnet(fw));
+	pf_detach(fw_vnet(fw));
+}
+
 const struct fw_modules fw_modules_default = {
 	.pf_attach = mod_pf_attach,
 	.pf_test = pf_test,
@@ -123,6 +131,7 @@ const struct fw_modules fw_modules_default = {
 	.pfsync_work = mod_pfsync_work,
 	.pfsync_report_json = mod_pfsync_report_json,
 	.report_files = mod_report_files,
+	.destroy = mod_destroy,
 };
 
 static const struct section_type fw_section = {
