@@ -1,16 +1,23 @@
 /*
  * Event queue: 4-ary min-heap keyed by (at, seq). Each queued event knows
  * its slot (idx = slot + 1), so cancel and reschedule are O(log n).
- * A 4-ary heap halves the depth of a binary heap and keeps the children
- * of a node in one cache line of slot pointers.
+ * A 4-ary heap halves the depth of a binary heap. The keys are copied
+ * into the heap array next to the event pointer, so sifting compares
+ * contiguous memory and touches an event only to store its new slot.
  */
 #include <errno.h>
 #include <stdlib.h>
 
 #include "ev.h"
 
+struct hent {
+	simtime_t	 at;
+	uint64_t	 seq;
+	struct ev	*e;
+};
+
 struct ev_queue {
-	struct ev	**heap;
+	struct hent	 *heap;
 	size_t		  n, cap;
 	size_t		  limit;
 	simtime_t	  now;
@@ -23,7 +30,7 @@ struct ev_queue {
 };
 
 static inline int
-ev_before(const struct ev *a, const struct ev *b)
+hent_before(const struct hent *a, const struct hent *b)
 {
 	if (a->at != b->at)
 		return a->at < b->at;
@@ -31,49 +38,50 @@ ev_before(const struct ev *a, const struct ev *b)
 }
 
 static inline void
-heap_set(struct ev_queue *q, size_t i, struct ev *e)
+heap_set(struct ev_queue *q, size_t i, const struct hent *h)
 {
-	q->heap[i] = e;
-	e->idx = (uint32_t)(i + 1);
+	q->heap[i] = *h;
+	h->e->idx = (uint32_t)(i + 1);
 }
 
 static void
 sift_up(struct ev_queue *q, size_t i)
 {
-	struct ev *e = q->heap[i];
+	struct hent h = q->heap[i];
 
 	while (i > 0) {
 		size_t parent = (i - 1) / 4;
 
-		if (!ev_before(e, q->heap[parent]))
+		if (!hent_before(&h, &q->heap[parent]))
 			break;
-		heap_set(q, i, q->heap[parent]);
+		heap_set(q, i, &q->heap[parent]);
 		i = parent;
 	}
-	heap_set(q, i, e);
+	heap_set(q, i, &h);
 }
 
 static void
 sift_down(struct ev_queue *q, size_t i)
 {
-	struct ev *e = q->heap[i];
+	struct hent h = q->heap[i];
+	size_t n = q->n;
 
 	for (;;) {
 		size_t c = 4 * i + 1, best, end;
 
-		if (c >= q->n)
+		if (c >= n)
 			break;
 		best = c;
-		end = c + 4 < q->n ? c + 4 : q->n;
+		end = c + 4 < n ? c + 4 : n;
 		for (c++; c < end; c++)
-			if (ev_before(q->heap[c], q->heap[best]))
+			if (hent_before(&q->heap[c], &q->heap[best]))
 				best = c;
-		if (!ev_before(q->heap[best], e))
+		if (!hent_before(&q->heap[best], &h))
 			break;
-		heap_set(q, i, q->heap[best]);
+		heap_set(q, i, &q->heap[best]);
 		i = best;
 	}
-	heap_set(q, i, e);
+	heap_set(q, i, &h);
 }
 
 struct ev_queue *
@@ -100,7 +108,7 @@ ev_queue_destroy(struct ev_queue *q)
 	if (q == NULL)
 		return;
 	for (i = 0; i < q->n; i++)
-		q->heap[i]->idx = 0;
+		q->heap[i].e->idx = 0;
 	free(q->heap);
 	free(q);
 }
@@ -111,7 +119,7 @@ ev_queue_clear(struct ev_queue *q)
 	size_t i;
 
 	for (i = 0; i < q->n; i++)
-		q->heap[i]->idx = 0;
+		q->heap[i].e->idx = 0;
 	q->n = 0;
 }
 
@@ -165,6 +173,8 @@ ev_insert(struct ev_queue *q, struct ev *e, simtime_t at, int exempt)
 
 		e->at = at;
 		e->seq = q->seq++;
+		q->heap[i].at = at;
+		q->heap[i].seq = e->seq;
 		if (at < old)
 			sift_up(q, i);
 		else
@@ -177,7 +187,7 @@ ev_insert(struct ev_queue *q, struct ev *e, simtime_t at, int exempt)
 	}
 	if (q->n == q->cap) {
 		size_t ncap = q->cap * 2;
-		struct ev **nh = realloc(q->heap, ncap * sizeof(*nh));
+		struct hent *nh = realloc(q->heap, ncap * sizeof(*nh));
 
 		if (nh == NULL) {
 			q->limit_drops++;
@@ -188,7 +198,9 @@ ev_insert(struct ev_queue *q, struct ev *e, simtime_t at, int exempt)
 	}
 	e->at = at;
 	e->seq = q->seq++;
-	q->heap[q->n] = e;
+	q->heap[q->n].at = at;
+	q->heap[q->n].seq = e->seq;
+	q->heap[q->n].e = e;
 	sift_up(q, q->n++);
 	return 0;
 }
@@ -197,18 +209,15 @@ void
 ev_cancel(struct ev_queue *q, struct ev *e)
 {
 	size_t i;
-	struct ev *last;
 
 	if (e->idx == 0)
 		return;
 	i = e->idx - 1;
 	e->idx = 0;
-	last = q->heap[--q->n];
-	if (i == q->n)
+	if (i == --q->n)
 		return;
-	q->heap[i] = last;
-	last->idx = (uint32_t)(i + 1);
-	if (i > 0 && ev_before(last, q->heap[(i - 1) / 4]))
+	heap_set(q, i, &q->heap[q->n]);
+	if (i > 0 && hent_before(&q->heap[i], &q->heap[(i - 1) / 4]))
 		sift_up(q, i);
 	else
 		sift_down(q, i);
@@ -267,9 +276,9 @@ ev_run(struct ev_queue *q, simtime_t until)
 
 	q->stop = 0;
 	while (q->n > 0 && !q->stop) {
-		struct ev *e = q->heap[0];
+		struct ev *e = q->heap[0].e;
 
-		if (e->at > until)
+		if (q->heap[0].at > until)
 			break;
 		/* Pop the minimum. */
 		e->idx = 0;

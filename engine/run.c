@@ -436,6 +436,45 @@ write_summary(struct run *r, const char *path, double wall, bool tostdout)
 	return rv;
 }
 
+/* --dump-states: the firewalls' state tables (states-NODE.txt, written
+ * by the firewall model) on stdout after the summary. */
+static void
+dump_states(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	char names[64][256], p[1600], buf[4096];
+	int n = 0, i, k;
+
+	if (d == NULL)
+		return;
+	while ((de = readdir(d)) != NULL && n < 64)
+		if (strncmp(de->d_name, "states-", 7) == 0)
+			snprintf(names[n++], sizeof(names[0]), "%s", de->d_name);
+	closedir(d);
+	/* readdir order is not stable: sort by name. */
+	for (i = 1; i < n; i++)
+		for (k = i; k > 0 && strcmp(names[k - 1], names[k]) > 0; k--) {
+			char t[256];
+
+			memcpy(t, names[k], sizeof(t));
+			memcpy(names[k], names[k - 1], sizeof(t));
+			memcpy(names[k - 1], t, sizeof(t));
+		}
+	for (i = 0; i < n; i++) {
+		FILE *f;
+		size_t got;
+
+		snprintf(p, sizeof(p), "%.1000s/%.255s", dir, names[i]);
+		if ((f = fopen(p, "r")) == NULL)
+			continue;
+		printf("\n== %s\n", names[i]);
+		while ((got = fread(buf, 1, sizeof(buf), f)) > 0)
+			fwrite(buf, 1, got, stdout);
+		fclose(f);
+	}
+}
+
 static void
 print_human(struct run *r, double wall)
 {
@@ -744,6 +783,8 @@ run_main(const struct run_opts *o)
 		print_human(&r, wall);
 		status = 0;
 	}
+	if (o->dump_states)
+		dump_states(r.outdir);
 	goto out;
 usage:
 	fprintf(stderr, "%s\n", err);

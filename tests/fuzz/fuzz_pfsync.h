@@ -1,0 +1,62 @@
+/*
+ * The firewall the pfsync fuzz targets feed: one pfsync unit-test
+ * firewall (tests/unit/pfsync/harness.c: a kernel, pf with "pass", em0 on
+ * the sync net, em1 off it) with pfsync attached as the input's knobs
+ * say, and a fixed set of states already in its table, so that updates,
+ * deletes and acks find real states. Built afresh for every input and
+ * destroyed after it: runs are independent and every allocation is
+ * returned.
+ *
+ * The states (ids are fixed because the firewall is rebuilt the same way
+ * every time; the corpus generator prints them):
+ *   - FZ_NLOCAL TCP states created by the firewall itself (creatorid
+ *     FZ_HOSTID), the first FZ_NLOCAL - 1 already sent, the last still
+ *     queued for its INS;
+ *   - FZ_NPEER states learned from the peer (creatorid FZ_PEERID, ids
+ *     1..FZ_NPEER): TCP, UDP, ICMP, TCP, ...
+ */
+#ifndef TESTS_FUZZ_FUZZ_PFSYNC_H
+#define TESTS_FUZZ_FUZZ_PFSYNC_H
+
+#include "tests/unit/pfsync/harness.h"
+
+#define FZ_HOSTID	0x0a000001U	/* host order */
+#define FZ_PEERID	0x0a000002U
+#define FZ_PEERADDR	0x0a000002U	/* source of the fuzzed packets */
+#define FZ_NLOCAL	4
+#define FZ_NPEER	4
+#define FZ_MAXPKT	2000		/* IP bytes per packet (tinput) */
+
+/* Separates packets in one input ("PKT" and a 0xf0, see fz_split). */
+#define FZ_SEP		"\xf0PKT"
+#define FZ_SEPLEN	4
+
+/* Knobs: the first byte of a fuzz_pfsync_input input. */
+#define FZ_K_MODE	0x03	/* 0 v5, 1 v4, 2 v4-split, 3 v5 no defer */
+#define FZ_K_CKSUM	0x04	/* stamp pf's ruleset checksum in the header */
+#define FZ_K_VERSION	0x08	/* stamp the version byte */
+#define FZ_K_MERGE	0x30	/* >> 4: pfsync.merge seed|peer|field|seed */
+#define FZ_K_BULK	0x40	/* request a bulk update at attach */
+#define FZ_K_CLOCK	0x80	/* run the clock 5 s after the last packet */
+
+struct fz {
+	struct tnet	*net;
+	int		 mode;		/* FZ_K_MODE */
+	u_int64_t	 local_id[FZ_NLOCAL];	/* network order, as on wire */
+};
+
+/* Build the firewall for knobs k; curvnet is its vnet. */
+void	fz_create(struct fz *, u_int8_t k);
+void	fz_destroy(struct fz *);
+/* Receive one pfsync payload (pfsync header first) on the sync
+ * interface, in an IPv4 packet with TTL 255 from FZ_PEERADDR; k's
+ * CKSUM and VERSION bits stamp the header. Truncated to FZ_MAXPKT. */
+void	fz_input(struct fz *, u_int8_t k, const u_int8_t *, size_t);
+/* Move the clock forward by ns. */
+void	fz_advance(struct fz *, simtime_t ns);
+
+/* Split data at FZ_SEP: the length of the first piece; *next is the
+ * start of the rest, or NULL if there is none. */
+size_t	fz_split(const u_int8_t *, size_t, const u_int8_t **next);
+
+#endif
