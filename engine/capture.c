@@ -2,15 +2,111 @@
 #include <pcap/pcap.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "capture.h"
 
 struct capture {
-	pcap_t		*pd;
+	pcap_t		*pd;		/* classic pcap via libpcap */
 	pcap_dumper_t	*dumper;
+	FILE		*ng;		/* or pcapng, written here */
+	int		 nifs;
 	int		 refs;
+	int		 err;
 	uint64_t	 frames;
 };
+
+/* pcapng block types and options (draft-ietf-opsawg-pcapng). */
+#define NG_SHB		0x0A0D0D0A
+#define NG_IDB		0x00000001
+#define NG_EPB		0x00000006
+#define NG_MAGIC	0x1A2B3C4D
+#define NG_OPT_END	0
+#define NG_IF_NAME	2
+#define NG_IF_TSRESOL	9
+
+static void
+ng_put(struct capture *c, const void *p, size_t n)
+{
+	if (fwrite(p, 1, n, c->ng) != n)
+		c->err = 1;
+}
+
+static void
+ng_u32(struct capture *c, uint32_t v)
+{
+	ng_put(c, &v, 4);
+}
+
+static void
+ng_pad(struct capture *c, size_t n)
+{
+	static const uint8_t zero[4];
+
+	ng_put(c, zero, (4 - n % 4) % 4);
+}
+
+struct capture *
+capture_open_merged(const char *path, char *err, size_t errlen)
+{
+	struct capture *c = calloc(1, sizeof(*c));
+
+	if (c == NULL || (c->ng = fopen(path, "wb")) == NULL) {
+		snprintf(err, errlen, "%s: cannot create", path);
+		free(c);
+		return NULL;
+	}
+	c->refs = 1;
+	/* Section header: no options, section length unknown (-1). */
+	ng_u32(c, NG_SHB);
+	ng_u32(c, 28);
+	ng_u32(c, NG_MAGIC);
+	ng_u32(c, 1);		/* major 1, minor 0 (host order u16s) */
+	ng_u32(c, 0xffffffff);
+	ng_u32(c, 0xffffffff);
+	ng_u32(c, 28);
+	return c;
+}
+
+int
+capture_add_iface(struct capture *c, const char *name)
+{
+	size_t n = strlen(name);
+	uint32_t optlen = 4 + (uint32_t)((n + 3) & ~3u) + 4 + 4 + 4;
+	uint32_t len = 20 + optlen;
+	uint16_t hdr[2];
+	uint8_t res = 9;	/* 10^-9 s */
+
+	if (c->ng == NULL)
+		return 0;
+	ng_u32(c, NG_IDB);
+	ng_u32(c, len);
+	hdr[0] = 1;		/* LINKTYPE_ETHERNET */
+	hdr[1] = 0;
+	ng_put(c, hdr, 4);
+	ng_u32(c, 65535);	/* snaplen */
+	hdr[0] = NG_IF_NAME;
+	hdr[1] = (uint16_t)n;
+	ng_put(c, hdr, 4);
+	ng_put(c, name, n);
+	ng_pad(c, n);
+	hdr[0] = NG_IF_TSRESOL;
+	hdr[1] = 1;
+	ng_put(c, hdr, 4);
+	ng_put(c, &res, 1);
+	ng_pad(c, 1);
+	hdr[0] = NG_OPT_END;
+	hdr[1] = 0;
+	ng_put(c, hdr, 4);
+	ng_u32(c, len);
+	return c->nifs++;
+}
+
+int
+capture_tx_only(const struct capture *c)
+{
+	return c->ng != NULL;
+}
 
 struct capture *
 capture_open(const char *path, char *err, size_t errlen)
@@ -47,10 +143,29 @@ capture_ref(struct capture *c)
 }
 
 void
-capture_write(struct capture *c, simtime_t t, const uint8_t *frame,
+capture_write(struct capture *c, int ifid, simtime_t t, const uint8_t *frame,
     uint32_t len)
 {
 	struct pcap_pkthdr h;
+
+	if (c->ng != NULL) {
+		uint64_t ts = (uint64_t)CAPTURE_EPOCH * NS_PER_SEC +
+		    (uint64_t)t;
+		uint32_t blen = 32 + ((len + 3) & ~3u);
+
+		ng_u32(c, NG_EPB);
+		ng_u32(c, blen);
+		ng_u32(c, (uint32_t)ifid);
+		ng_u32(c, (uint32_t)(ts >> 32));
+		ng_u32(c, (uint32_t)ts);
+		ng_u32(c, len);
+		ng_u32(c, len);
+		ng_put(c, frame, len);
+		ng_pad(c, len);
+		ng_u32(c, blen);
+		c->frames++;
+		return;
+	}
 
 	/* With nanosecond precision, tv_usec carries nanoseconds. */
 	h.ts.tv_sec = CAPTURE_EPOCH + t / NS_PER_SEC;
@@ -68,6 +183,11 @@ capture_close(struct capture *c)
 
 	if (c == NULL || --c->refs > 0)
 		return 0;
+	if (c->ng != NULL) {
+		rv = c->err || fclose(c->ng) != 0 ? -1 : 0;
+		free(c);
+		return rv;
+	}
 	if (pcap_dump_flush(c->dumper) != 0)
 		rv = -1;
 	pcap_dump_close(c->dumper);

@@ -2,8 +2,12 @@
  * Packet capture: libpcap files with Ethernet link type and nanosecond
  * timestamps. Simulated time 0 is written as 2009-02-04 00:00:00 UTC (the
  * date of the thesis diff) so captures read like ones from that era.
- * One capture may be shared by several interfaces (the merged capture);
- * frames are written in event order, which is time order.
+ *
+ * The merged capture is one pcapng file (written here, like mergecap's
+ * output) shared by every interface: one interface description block per
+ * NODE-IFACE, each frame recorded once, when that interface sends it, so
+ * a segment's path reads hop by hop (frame.interface_name). Frames are
+ * written in event order, which is time order.
  */
 #ifndef ENGINE_CAPTURE_H
 #define ENGINE_CAPTURE_H
@@ -19,8 +23,16 @@ struct capture;
 
 /* NULL on failure with err set. */
 struct capture	*capture_open(const char *path, char *err, size_t errlen);
+/* The merged pcapng capture; NULL on failure with err set. */
+struct capture	*capture_open_merged(const char *path, char *err,
+		    size_t errlen);
+/* Add an interface named name to a merged capture; its id, or -1. */
+int		 capture_add_iface(struct capture *, const char *name);
+/* 1 if the capture records sent frames only (the merged one). */
+int		 capture_tx_only(const struct capture *);
 struct capture	*capture_ref(struct capture *);
-void		 capture_write(struct capture *, simtime_t t,
+/* Write a frame seen on interface ifid (0 for single-interface files). */
+void		 capture_write(struct capture *, int ifid, simtime_t t,
 		    const uint8_t *frame, uint32_t len);
 /* Drops one reference; the last closes the file. Returns 0 or -1. */
 int		 capture_close(struct capture *);

@@ -257,7 +257,8 @@ port_start(struct port *pt)
 	pt->busy = true;
 	ser = wire_time_ns(s->p.rate_bps, p->len);
 	if (pt->ifp->cap)
-		capture_write(pt->ifp->cap, now, p->data, p->len);
+		capture_write(pt->ifp->cap, pt->ifp->cap_if, now, p->data,
+		    p->len);
 	pt->st.tx_frames++;
 	pt->st.tx_bytes += p->len;
 	s->st.tx_frames++;
@@ -344,8 +345,9 @@ port_rx(struct port *pt, struct pkt *p)
 	pt->st.rx_bytes += p->len;
 	pt->seg->st.rx_frames++;
 	pt->seg->st.rx_bytes += p->len;
-	if (ifp->cap)
-		capture_write(ifp->cap, world_now(w), p->data, p->len);
+	if (ifp->cap && !capture_tx_only(ifp->cap))
+		capture_write(ifp->cap, ifp->cap_if, world_now(w), p->data,
+		    p->len);
 	if (ifp->rx == NULL) {
 		pkt_free(p);
 		return;

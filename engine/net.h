@@ -91,6 +91,7 @@ struct iface {
 	iface_rx_fn	 rx;
 	void		*rx_arg;
 	struct capture	*cap;		/* NULL = not captured */
+	int		 cap_if;	/* interface id in a merged capture */
 };
 
 #define NODE_MAXIF	8

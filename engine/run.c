@@ -197,10 +197,12 @@ run_capture_iface(struct run *r, struct iface *ifp, int is_sync)
 	    (strcmp(r->capmode, "sync") == 0 && !is_sync))
 		return 0;
 	if (strcmp(r->capmode, "merged") == 0) {
+		char name[64];
+
 		if (r->merged == NULL) {
-			snprintf(path, sizeof(path), "%s/pcap/merged.pcap",
+			snprintf(path, sizeof(path), "%s/pcap/merged.pcapng",
 			    r->tmpdir);
-			if ((r->merged = capture_open(path, err,
+			if ((r->merged = capture_open_merged(path, err,
 			    sizeof(err))) == NULL) {
 				fprintf(stderr, "pfsim: %s\n", err);
 				return -1;
@@ -208,6 +210,9 @@ run_capture_iface(struct run *r, struct iface *ifp, int is_sync)
 			ifp->cap = r->merged;	/* the first reference */
 		} else
 			ifp->cap = capture_ref(r->merged);
+		snprintf(name, sizeof(name), "%s-%s", ifp->node->name,
+		    ifp->name);
+		ifp->cap_if = capture_add_iface(r->merged, name);
 	} else {
 		snprintf(path, sizeof(path), "%s/pcap/%s-%s.pcap", r->tmpdir,
 		    ifp->node->name, ifp->name);

@@ -11,12 +11,28 @@
  *     no fragmentation (longer than the MTU: drop "mtu").
  * XXX no local stack: only pfsync (IP protocol 240) is delivered; every
  *     multicast group is accepted without membership checks.
+ *
+ * Power (keys boot, crash, reboot): a crash is a power loss. The kernel
+ * (models/kern) is destroyed with everything pending in it (rings,
+ * ipintrq, if_snd, callouts, CPU work, frames of the current step), pf
+ * and pfsync are detached without a word on the wire (their output is
+ * eaten: power_off), and a new kernel with a fresh random stream waits,
+ * powered off, for the reboot: then pf and pfsync attach as at boot, so
+ * pf has a new random hostid (unless pf.hostid is set) and pfsync asks
+ * for a bulk update (pfsync.bulk_on_up). While off, frames for the
+ * firewall are dropped as "power_off"; the links stay up (the switch
+ * still delivers to the port).
  */
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "models/fw/fw_var.h"
+#include "models/pf/pfvar.h"		/* states and hostid for the report */
+#include "models/pfsync/pfsync.h"
+
+/* Weak: unit tests link the firewall without pfsync. */
+#pragma weak pfsync_version_name
 
 /* An empty table unless models/models.c defines the real one. */
 __attribute__((weak)) const struct fw_modules fw_modules_default;
@@ -28,6 +44,10 @@ static int	fw_ipintr(void);
 static int	fw_pf_glue(int, struct ifnet *, struct mbuf **,
 		    struct ether_header *);
 static void	fw_step_hook(void *);
+static int	fw_nic_transmit(struct ifnet *, struct pkt *);
+static void	fw_power_ev(void *);
+static void	fw_power_off(struct fw *, int);
+static int	fw_power_on(struct fw *, char *, size_t);
 
 const char *
 fw_name(const struct fw *fw)
@@ -218,16 +238,74 @@ fw_nic_attach(struct fw *fw, int i, const char *net, char *err,
 	ifp->if_snd.ifq_maxlen = fw->ifq;
 	ifp->if_iface = nic->iface;
 	ifp->if_addr = htonl(addr);
-	if_attach(ifp);
+	/* Output passes the power switch (fw_nic_transmit). */
+	ifp->if_transmit = fw_nic_transmit;
 	pktq_init(&nic->ring, (uint32_t)fw->rx_ring);
-	nic->last_intr = -NS_PER_SEC;
-	ev_init(&nic->intr_ev, fw_nic_assert, nic, fw->v);
-	kern_intr_establish(&nic->ih, fw_nic_intr, nic, ifp->if_xname);
 	if (fw->run != NULL && run_capture_iface(fw->run, nic->iface,
 	    strstr(net, "sync") != NULL) != 0)
 		return fw_err(fw, "nets", err, errlen,
 		    "cannot open the capture of %s", ifp->if_xname);
 	return 0;
+}
+
+/*
+ * Plug NIC i into the current kernel (at every boot): the interface list,
+ * an empty rx ring, the interrupt line and its event.
+ */
+static void
+fw_nic_plug(struct fw *fw, int i)
+{
+	struct fw_nic *nic = &fw->nic[i];
+	struct ifnet *ifp = &nic->ifn;
+
+	ifp->if_outstep = 0;
+	ifp->if_snd.ifq_len = 0;
+	if_attach(ifp);
+	pktq_init(&nic->ring, (uint32_t)fw->rx_ring);
+	nic->armed = 0;
+	nic->last_intr = -NS_PER_SEC;
+	ev_init(&nic->intr_ev, fw_nic_assert, nic, fw->v);
+	kern_intr_establish(&nic->ih, fw_nic_intr, nic, ifp->if_xname);
+}
+
+/* The kernel of boot n (0 = the first): its own random stream, so that
+ * each boot has its own hostid, clock phase and arc4random. */
+static struct vnet *
+fw_kern_create(struct fw *fw, int n)
+{
+	uint64_t seed = fw->w->seed;
+	struct vnet *v;
+
+	if (n > 0)
+		seed ^= 0x9e3779b97f4a7c15ULL * (uint64_t)n;
+	v = kern_vnet_create(fw->w->q, fw->w, fw->node, fw->w->pool, seed,
+	    fw->name, &fw->kp);
+	if (v == NULL)
+		return NULL;
+	v->vnet_fw = fw;
+	fw->v = v;
+	fw->node->model = fw;
+	fw->node->ctx = v;
+	return v;
+}
+
+/* The firewall's part of a boot on curvnet: NICs and softnet hooks. */
+static void
+fw_kern_plug(struct fw *fw)
+{
+	int i;
+
+	for (i = 0; i < fw->nnic; i++)
+		fw_nic_plug(fw, i);
+	fw->v->vnet_pf_test = fw_pf_glue;
+	fw->v->vnet_step_hook = fw_step_hook;
+	fw->v->vnet_step_arg = fw;
+	netisr_register_drain(NETISR_IP, fw_ipintr);
+	if (fw->mods.pfsyncintr != NULL)
+		netisr_register(NETISR_PFSYNC, fw->mods.pfsyncintr);
+	/* New pf and pfsync count from zero. */
+	memset(&fw->pfw, 0, sizeof(fw->pfw));
+	memset(&fw->psw, 0, sizeof(fw->psw));
 }
 
 /* Word i of a space-separated list, or NULL. */
@@ -249,6 +327,103 @@ list_word(const char *list, int i, char *buf, size_t len)
 		p += n;
 	}
 	return NULL;
+}
+
+/* One time of "boot", "crash" or "reboot" into fw->pwr. */
+static int
+fw_power_add(struct fw *fw, const char *key, const char *word,
+    enum fw_power_what what, char *err, size_t errlen)
+{
+	int64_t at;
+	double rv;
+
+	if (param_parse(PT_DURATION, word, &at, &rv) != 0 || at < 0)
+		return fw_err(fw, key, err, errlen, "%s: expected a duration",
+		    word);
+	if (fw->npwr == (int)nitems(fw->pwr))
+		return fw_err(fw, key, err, errlen, "more than %d crashes",
+		    FW_MAXPOWER);
+	fw->pwr[fw->npwr].at = at;
+	fw->pwr[fw->npwr].what = what;
+	fw->npwr++;
+	return 0;
+}
+
+/*
+ * boot, crash and reboot: sorted into one schedule that must alternate
+ * off and on: [boot] crash [reboot crash [reboot ...]].
+ */
+static int
+fw_power_parse(struct fw *fw, char *err, size_t errlen)
+{
+	struct fw_power_ev t;
+	char word[64];
+	int i, k, on;
+
+	if (fw->sec == NULL)
+		return 0;
+	if (conf_int(fw->sec, "boot") > 0) {
+		fw->pwr[0].at = conf_int(fw->sec, "boot");
+		fw->pwr[0].what = FW_PWR_BOOT;
+		fw->npwr = 1;
+	}
+	for (i = 0; conf_list_at(fw->sec, "crash", i, word, sizeof(word)) !=
+	    NULL; i++)
+		if (fw_power_add(fw, "crash", word, FW_PWR_CRASH, err,
+		    errlen) != 0)
+			return -1;
+	for (i = 0; conf_list_at(fw->sec, "reboot", i, word, sizeof(word)) !=
+	    NULL; i++)
+		if (fw_power_add(fw, "reboot", word, FW_PWR_REBOOT, err,
+		    errlen) != 0)
+			return -1;
+	/* insertion sort by time; equal times keep off before on */
+	for (i = 1; i < fw->npwr; i++)
+		for (k = i; k > 0 && (fw->pwr[k].at < fw->pwr[k - 1].at ||
+		    (fw->pwr[k].at == fw->pwr[k - 1].at &&
+		    fw->pwr[k].what == FW_PWR_CRASH)); k--) {
+			t = fw->pwr[k];
+			fw->pwr[k] = fw->pwr[k - 1];
+			fw->pwr[k - 1] = t;
+		}
+	if (conf_int(fw->sec, "boot") > 0 && fw->pwr[0].what != FW_PWR_BOOT)
+		return fw_err(fw, "crash", err, errlen, "a crash at %.9gs "
+		    "comes before boot", (double)fw->pwr[0].at / NS_PER_SEC);
+	on = fw->npwr == 0 || fw->pwr[0].what != FW_PWR_BOOT;
+	for (i = fw->pwr[0].what == FW_PWR_BOOT ? 1 : 0; i < fw->npwr; i++) {
+		if (fw->pwr[i].what == FW_PWR_CRASH && !on)
+			return fw_err(fw, "crash", err, errlen, "a crash at "
+			    "%.9gs finds the firewall off (crash and reboot "
+			    "times must alternate, after boot)",
+			    (double)fw->pwr[i].at / NS_PER_SEC);
+		if (fw->pwr[i].what != FW_PWR_CRASH && on)
+			return fw_err(fw, "reboot", err, errlen, "a reboot at "
+			    "%.9gs finds the firewall running (each reboot "
+			    "needs an earlier crash)",
+			    (double)fw->pwr[i].at / NS_PER_SEC);
+		if (fw->pwr[i].at <= (i > 0 ? fw->pwr[i - 1].at : 0) &&
+		    fw->pwr[i].what == FW_PWR_REBOOT)
+			return fw_err(fw, "reboot", err, errlen, "a reboot at "
+			    "%.9gs is not after its crash",
+			    (double)fw->pwr[i].at / NS_PER_SEC);
+		on = !on;
+	}
+	return 0;
+}
+
+/* pf, then pfsync, on curvnet (at build and at every reboot). */
+static int
+fw_attach_modules(struct fw *fw, char *err, size_t errlen)
+{
+	if (fw->mods.pf_attach != NULL &&
+	    fw->mods.pf_attach(fw, fw->sec, err, errlen) != 0)
+		return -1;
+	if (fw->mods.pfsync_attach != NULL &&
+	    fw->mods.pfsync_attach(fw, fw->sec, err, errlen) != 0)
+		return -1;
+	if (pfsync_version_name != NULL && fw->mods.pfsync_attach != NULL)
+		fw->pfsync_version = pfsync_version_name(fw->v);
+	return 0;
 }
 
 static struct fw *
@@ -283,7 +458,10 @@ fw_build(struct run *run, struct world *w, const char *name,
 	}
 
 	kern_params_default(&kp);
-	kern_cost_profile(&kp, fw->hw);
+	if (kern_cost_profile(&kp, fw->hw) != 0) {
+		fw_err(fw, "hw", err, errlen, "no cost table for %s", fw->hw);
+		goto fail;
+	}
 	kp.kp_hz = (int)cfg_int(fw, "hz", prof->p_hz);
 	kp.ipintrq_max = (int)cfg_int(fw, "ipintrq", prof->p_ipintrq);
 	kp.nmbclust = (int)cfg_int(fw, "nmbclust", prof->nmbclust);
@@ -303,15 +481,12 @@ fw_build(struct run *run, struct world *w, const char *name,
 		fw_err(fw, NULL, err, errlen, "too many nodes");
 		goto fail;
 	}
-	fw->v = kern_vnet_create(w->q, w, fw->node, w->pool, w->seed, name,
-	    &kp);
-	if (fw->v == NULL) {
+	fw->kp = kp;
+	ev_init(&fw->pwr_ev, fw_power_ev, fw, NULL);
+	if (fw_kern_create(fw, 0) == NULL) {
 		fw_err(fw, NULL, err, errlen, "out of memory");
 		goto fail;
 	}
-	fw->node->model = fw;
-	fw->node->ctx = fw->v;
-	fw->v->vnet_fw = fw;
 	fw->t0 = ev_now(w->q);
 
 	CURVNET_SET(fw->v);
@@ -346,19 +521,16 @@ fw_build(struct run *run, struct world *w, const char *name,
 				goto fail_vnet;
 			}
 
-	fw->v->vnet_pf_test = fw_pf_glue;
-	fw->v->vnet_step_hook = fw_step_hook;
-	fw->v->vnet_step_arg = fw;
-	netisr_register_drain(NETISR_IP, fw_ipintr);
-	if (fw->mods.pfsyncintr != NULL)
-		netisr_register(NETISR_PFSYNC, fw->mods.pfsyncintr);
-	if (fw->mods.pf_attach != NULL &&
-	    fw->mods.pf_attach(fw, sec, err, errlen) != 0)
+	if (fw_power_parse(fw, err, errlen) != 0)
 		goto fail_vnet;
-	if (fw->mods.pfsync_attach != NULL &&
-	    fw->mods.pfsync_attach(fw, sec, err, errlen) != 0)
+	fw_kern_plug(fw);
+	/* Off until "boot": whatever pf and pfsync say at attach is lost. */
+	fw->powered = fw->npwr == 0 || fw->pwr[0].what != FW_PWR_BOOT;
+	if (fw_attach_modules(fw, err, errlen) != 0)
 		goto fail_vnet;
 	CURVNET_RESTORE();
+	if (!fw->powered)
+		fw_power_off(fw, 0);
 	return fw;
 
 fail_vnet:

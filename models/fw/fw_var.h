@@ -18,6 +18,39 @@ struct fw_profile {
 
 const struct fw_profile *fw_profile(const char *hw);
 
+/* Power events: boot (off until then), crash (power loss), reboot. */
+#define FW_MAXPOWER	8		/* crashes (and reboots) per run */
+enum fw_power_what { FW_PWR_BOOT, FW_PWR_CRASH, FW_PWR_REBOOT };
+
+struct fw_power_ev {
+	simtime_t	 at;
+	enum fw_power_what what;
+};
+
+/* What the report says about one power event. */
+struct fw_power_rec {
+	simtime_t	 at;
+	enum fw_power_what what;
+	u_int32_t	 hostid;	/* raw: after a boot, or of the lost boot */
+	u_int32_t	 states;	/* states lost (crash) */
+	u_int64_t	 queued;	/* frames lost in rings and queues (crash) */
+};
+
+/*
+ * Kernel counters of earlier boots: a crash destroys the kernel, and the
+ * firewall's results add these to the running kernel's (CPU time,
+ * drops, kern stats); pf and pfsync report the running boot only.
+ */
+struct fw_acc {
+	simtime_t	 busy_ns[IPL_MAX];
+	simtime_t	 busy_total_ns;
+	uint64_t	 passes, passes_ip;
+	struct kern_drops drops;
+	uint64_t	 splassert_failures, mbuf_alloc_fail, timeouts_run;
+	uint64_t	 ip_output_errors, ipintrq_drops;
+	unsigned int	 mbuf_peak;
+};
+
 struct fw_nic {
 	struct fw	*fw;
 	struct ifnet	 ifn;		/* em0, em1, ... */
@@ -47,6 +80,21 @@ struct fw {
 
 	int		 nnic;
 	struct fw_nic	 nic[NODE_MAXIF];
+
+	struct kern_params kp;		/* for every boot's kernel */
+
+	/* Power (crash/reboot, see fw.h) */
+	int		 powered;	/* 0 = off: frames in and out dropped */
+	int		 nboots;	/* kernels created so far - 1 */
+	struct fw_power_ev pwr[2 * FW_MAXPOWER + 1];
+	int		 npwr, pwr_next;
+	struct ev	 pwr_ev;
+	struct fw_power_rec rec[2 * FW_MAXPOWER + 1];
+	int		 nrec;
+	simtime_t	 off_since, off_ns;
+	simtime_t	 wall_off_ns;	/* wall clock minus engine time */
+	const char	*pfsync_version;	/* as last attached */
+	struct fw_acc	 acc;
 
 	struct fw_pf_work pfw;		/* last seen */
 	struct fw_pfsync_work psw;

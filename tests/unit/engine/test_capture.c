@@ -63,7 +63,7 @@ test_write_read_back(void **state)
 	for (k = 0; k < 3; k++) {
 		for (i = 0; i < 100; i++)
 			frame[k][i] = (uint8_t)(k * 31 + i);
-		capture_write(k == 1 ? c2 : c, at[k], frame[k],
+		capture_write(k == 1 ? c2 : c, 0, at[k], frame[k],
 		    (uint32_t)(60 + 20 * k));
 	}
 	assert_int_equal(capture_frames(c), 3);

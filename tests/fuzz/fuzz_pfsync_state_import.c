@@ -1,0 +1,226 @@
+/*
+ * One pfsync state record (struct pfsync_state, 240 bytes) from a peer:
+ * through the INS (or UPD) input path into pfsync_state_import, on a
+ * firewall that holds states (fuzz_pfsync.h), and then through the code
+ * that lives with an imported state: pf_test on packets of its
+ * connection (window tracking with the peer's wscale, seqlo, ...), a bulk
+ * update that exports it again, pfctl -ss style output, expiry.
+ *
+ * Input: a knob byte (FZ_I_*), the record (zero-padded to 240 bytes),
+ * then up to FZ_NPKT packet descriptions of FZ_PKTLEN bytes (struct
+ * fz_pkt) sent through pf_test, built from the record's state key.
+ */
+#include "tests/fuzz/fuzz_pfsync.h"
+
+#define FZ_I_PATH	0x03	/* v5 INS, v4 INS, v4-split INS, v5 UPD */
+#define FZ_I_CKSUM	0x04	/* the ruleset checksum matches */
+#define FZ_I_COLLIDE	0x08	/* id and creatorid of our state 0 */
+#define FZ_I_MERGE	0x10	/* pfsync.merge = field */
+#define FZ_I_CLOCK	0x20	/* 100 s after: expiry and purge */
+#define FZ_I_PRINT	0x40	/* pf_write_states and pf_write_info */
+#define FZ_I_BULK	0x80	/* the peer asks for a bulk update after */
+
+#define FZ_NPKT		4
+#define FZ_PKTLEN	16
+
+/* A packet of the imported state's connection (after the record). */
+struct fz_pkt {
+	u_int8_t	how;		/* FZ_P_* */
+#define FZ_P_REVERSE	0x01		/* from addr[1] to addr[0] */
+#define FZ_P_OUT	0x02		/* pf_test PF_OUT, else PF_IN */
+#define FZ_P_EM1	0x04		/* on em1, else em0 */
+#define FZ_P_STACK	0x08		/* the stack key, else the wire key */
+	u_int8_t	flags;		/* TCP flags */
+	u_int8_t	seq[4];
+	u_int8_t	ack[4];
+	u_int8_t	win[2];
+	u_int8_t	wscale;		/* window scale option; 0xff none */
+	u_int8_t	len[2];		/* payload bytes (mod 1400) */
+	u_int8_t	icmp_type;
+} __packed;
+_Static_assert(sizeof(struct fz_pkt) == FZ_PKTLEN, "fz_pkt");
+
+int	LLVMFuzzerTestOneInput(const u_int8_t *, size_t);
+
+static FILE *devnull;
+
+/* A v5 packet of one section (action, count, records), EOF, or a v4
+ * packet (one action) into b; its length. */
+static size_t
+fz_wrap(int v4, u_int8_t action, const void *rec, size_t reclen,
+    u_int8_t *b)
+{
+	size_t n;
+
+	memset(b, 0, 20);
+	if (v4) {
+		b[0] = PFSYNC4_VERSION;
+		b[1] = AF_INET;
+		b[2] = action;
+		b[3] = 1;
+		memcpy(b + 20, rec, reclen);
+		return (20 + reclen);
+	}
+	b[0] = PFSYNC_VERSION;
+	b[20] = action;
+	b[21] = 0;
+	b[22] = 0;
+	b[23] = 1;
+	memcpy(b + 24, rec, reclen);
+	n = 24 + reclen;
+	memset(b + n, 0, 24);
+	b[n] = PFSYNC_ACT_EOF;
+	b[n + 3] = 1;
+	n += 24;
+	b[2] = (u_int8_t)(n >> 8);
+	b[3] = (u_int8_t)n;
+	return (n);
+}
+
+/* Send one packet of the record's connection through pf_test. */
+static void
+fz_pf_test(struct fz *fz, const struct pfsync_state *sp,
+    const struct fz_pkt *fp)
+{
+	struct tfw *fw = &fz->net->fw[0];
+	const struct pfsync_state_key *k;
+	struct ifnet *ifp;
+	struct mbuf *m;
+	struct ip *ip;
+	u_int8_t *l4;
+	u_int16_t plen, sport, dport;
+	u_int32_t src, dst, hl = 0;
+	int s, rev;
+
+	if (sp->af != AF_INET)
+		return;
+	k = &sp->key[fp->how & FZ_P_STACK ? PF_SK_STACK : PF_SK_WIRE];
+	rev = (fp->how & FZ_P_REVERSE) != 0;
+	src = k->addr[rev].v4.s_addr;
+	dst = k->addr[!rev].v4.s_addr;
+	sport = k->port[rev];
+	dport = k->port[!rev];
+	plen = (u_int16_t)(((fp->len[0] << 8) | fp->len[1]) % 1400);
+	ifp = fp->how & FZ_P_EM1 ? &fw->ifn2 : &fw->ifn;
+
+	MGETHDR(m, M_DONTWAIT, MT_DATA);
+	if (m == NULL)
+		return;
+	ip = mtod(m, struct ip *);
+	memset(ip, 0, 20 + 60);
+	l4 = (u_int8_t *)ip + 20;
+	switch (sp->proto) {
+	case IPPROTO_TCP:
+		memcpy(l4, &sport, 2);
+		memcpy(l4 + 2, &dport, 2);
+		memcpy(l4 + 4, fp->seq, 4);
+		memcpy(l4 + 8, fp->ack, 4);
+		l4[13] = fp->flags;
+		memcpy(l4 + 14, fp->win, 2);
+		hl = 20;
+		if (fp->wscale != 0xff) {
+			l4[20] = TCPOPT_NOP;
+			l4[21] = TCPOPT_WINDOW;
+			l4[22] = 3;
+			l4[23] = fp->wscale;
+			hl = 24;
+		}
+		l4[12] = (u_int8_t)((hl / 4) << 4);
+		break;
+	case IPPROTO_UDP:
+		memcpy(l4, &sport, 2);
+		memcpy(l4 + 2, &dport, 2);
+		l4[4] = (u_int8_t)((8 + plen) >> 8);
+		l4[5] = (u_int8_t)(8 + plen);
+		hl = 8;
+		break;
+	case IPPROTO_ICMP:
+		l4[0] = fp->icmp_type;
+		memcpy(l4 + 4, &sport, 2);	/* the echo id */
+		hl = 8;
+		break;
+	}
+	memset(l4 + hl, 0xab, plen);
+	ip->ip_v = IPVERSION;
+	ip->ip_hl = 5;
+	ip->ip_len = htons((u_int16_t)(20 + hl + plen));
+	ip->ip_ttl = 64;
+	ip->ip_p = sp->proto;
+	ip->ip_src.s_addr = src;
+	ip->ip_dst.s_addr = dst;
+	m->m_len = m->m_pkthdr.len = (int)(20 + hl + plen);
+	m->m_pkthdr.rcvif = ifp;
+
+	s = splsoftnet();
+	(void)pf_test(fp->how & FZ_P_OUT ? PF_OUT : PF_IN, ifp, &m, NULL);
+	splx(s);
+	if (m != NULL)
+		m_freem(m);
+}
+
+int
+LLVMFuzzerTestOneInput(const u_int8_t *data, size_t size)
+{
+	static const u_int8_t fwk[] = { 0, 1, 2, 0 };
+	struct pfsync_state sp;
+	struct pfsync_upd_req ureq;
+	struct pfsync4_state_upd_req ureq4;
+	struct fz_pkt fp;
+	struct fz fz;
+	u_int8_t b[FZ_MAXPKT], k;
+	size_t n, i;
+	int path, v4;
+
+	if (size < 1)
+		return (0);
+	if (devnull == NULL && (devnull = fopen("/dev/null", "w")) == NULL)
+		abort();
+	k = data[0];
+	path = k & FZ_I_PATH;
+	v4 = path == 1 || path == 2;
+	memset(&sp, 0, sizeof(sp));
+	n = size - 1 < sizeof(sp) ? size - 1 : sizeof(sp);
+	memcpy(&sp, data + 1, n);
+
+	fz_create(&fz, (u_int8_t)(fwk[path] |
+	    (k & FZ_I_MERGE ? 2 << 4 : 0)));
+	if (k & FZ_I_COLLIDE) {
+		sp.id = fz.local_id[0];
+		sp.creatorid = htonl(FZ_HOSTID);
+	}
+	n = fz_wrap(v4, path == 3 ? PFSYNC_ACT_UPD : PFSYNC_ACT_INS, &sp,
+	    sizeof(sp), b);
+	fz_input(&fz, k & FZ_I_CKSUM ? FZ_K_CKSUM : 0, b, n);
+	fz_advance(&fz, NS_PER_MS);
+
+	for (i = 0; i < FZ_NPKT && 1 + sizeof(sp) + (i + 1) * FZ_PKTLEN <=
+	    size; i++) {
+		memcpy(&fp, data + 1 + sizeof(sp) + i * FZ_PKTLEN,
+		    FZ_PKTLEN);
+		fz_pf_test(&fz, &sp, &fp);
+		fz_advance(&fz, NS_PER_MS);
+	}
+
+	if (k & FZ_I_BULK) {
+		if (v4) {
+			memset(&ureq4, 0, sizeof(ureq4));
+			n = fz_wrap(1, PFSYNC4_ACT_UREQ, &ureq4,
+			    sizeof(ureq4), b);
+		} else {
+			memset(&ureq, 0, sizeof(ureq));
+			n = fz_wrap(0, PFSYNC_ACT_UPD_REQ, &ureq,
+			    sizeof(ureq), b);
+		}
+		fz_input(&fz, 0, b, n);
+		fz_advance(&fz, 2 * NS_PER_SEC);
+	}
+	if (k & FZ_I_PRINT) {
+		if (pf_write_info(fz.net->fw[0].v, devnull) != 0 ||
+		    pf_write_states(fz.net->fw[0].v, devnull) != 0)
+			abort();
+	}
+	if (k & FZ_I_CLOCK)
+		fz_advance(&fz, 100 * NS_PER_SEC);
+	fz_destroy(&fz);
+	return (0);
+}
