@@ -568,6 +568,7 @@ fw_destroy(struct fw *fw)
 
 	if (fw == NULL)
 		return;
+	ev_cancel(fw->w->q, &fw->pwr_ev);
 	if (fw->v != NULL) {
 		CURVNET_SET(fw->v);
 		if (fw->mods.destroy != NULL)
@@ -593,11 +594,212 @@ fw_start(struct fw *fw)
 {
 	fw->t0 = ev_now(fw->w->q);
 	fw->ts_t = fw->t0;
-	if (fw->mods.start != NULL) {
+	if (fw->npwr > 0 && ev_schedule_bounded(fw->w->q, &fw->pwr_ev,
+	    fw->pwr[0].at) != 0)
+		panic("fw: cannot schedule the power events");
+	if (fw->powered && fw->mods.start != NULL) {
 		CURVNET_SET(fw->v);
 		fw->mods.start(fw);
 		CURVNET_RESTORE();
 	}
+}
+
+/* ------------------------------------------------------------------ */
+/* Power: boot, crash (power loss) and reboot                         */
+
+/*
+ * time_uptime when pf and pfsync come up after power-on: an OpenBSD 4.5
+ * box of 2009 spends about a minute in the BIOS, the kernel and rc
+ * (UNVERIFIED). pfsync's bulk bookkeeping reads time_uptime.
+ */
+#define FW_BOOT_UPTIME_S	60
+
+/* Every frame the kernel sends leaves through here (kern's cpu_emit). */
+static int
+fw_nic_transmit(struct ifnet *ifp, struct pkt *p)
+{
+	struct fw_nic *nic = ifp->if_softc;
+
+	if (!nic->fw->powered) {
+		kern_drop("power_off");
+		pkt_free(p);
+		return ENETDOWN;
+	}
+	return iface_output(nic->iface, p);
+}
+
+static void
+fw_drops_add(struct kern_drops *d, const char *name, uint64_t n)
+{
+	int i;
+
+	for (i = 0; i < d->n; i++)
+		if (strcmp(d->name[i], name) == 0) {
+			d->count[i] += n;
+			return;
+		}
+	if (d->n == KERN_MAXDROPS)
+		return;		/* XXX more reasons than kern allows */
+	d->name[d->n] = name;	/* static names (kern_drop) */
+	d->count[d->n++] = n;
+}
+
+/* Keep the counters of the kernel that is about to die. */
+static void
+fw_acc_add(struct fw *fw, struct vnet *v)
+{
+	const struct kern_cpu_stats *cs = kern_cpu_stats(v);
+	struct fw_acc *a = &fw->acc;
+	int i;
+
+	for (i = 0; i < IPL_MAX; i++)
+		a->busy_ns[i] += cs->busy_ns[i];
+	a->busy_total_ns += cs->busy_total_ns;
+	a->passes += cs->passes;
+	a->passes_ip += cs->passes_ip;
+	for (i = 0; i < v->vnet_drops.n; i++)
+		fw_drops_add(&a->drops, v->vnet_drops.name[i],
+		    v->vnet_drops.count[i]);
+	a->splassert_failures += v->vnet_stats.splassert_failures;
+	a->mbuf_alloc_fail += v->vnet_stats.mbuf_alloc_fail;
+	a->timeouts_run += v->vnet_stats.timeouts_run;
+	a->ip_output_errors += v->vnet_stats.ip_output_errors;
+	a->ipintrq_drops += (uint64_t)v->vnet_ipintrq.ifq_drops;
+	a->mbuf_peak = MAX(a->mbuf_peak, v->vnet_mbpool.pr_maxout);
+}
+
+static void
+fw_drop_n(const char *reason, uint64_t n)
+{
+	while (n-- > 0)
+		kern_drop(reason);
+}
+
+/*
+ * Power loss (crash) or the initial off state (boot): no pfsync message,
+ * every state and queued frame gone, then a new kernel that waits off.
+ */
+static void
+fw_power_off(struct fw *fw, int crash)
+{
+	struct vnet *old = fw->v;
+	struct fw_power_rec *r = NULL;
+	simtime_t now = ev_now(fw->w->q);
+	uint64_t lost = 0, n;
+	struct pkt *p;
+	int i;
+
+	fw->powered = 0;
+	fw->off_since = now;
+	if (crash && fw->nrec < (int)nitems(fw->rec)) {
+		r = &fw->rec[fw->nrec++];
+		memset(r, 0, sizeof(*r));
+		r->at = now;
+		r->what = FW_PWR_CRASH;
+	}
+	CURVNET_SET(old);
+	if (r != NULL && old->vnet_pf != NULL) {
+		r->states = old->vnet_pf->pf_status.states;
+		r->hostid = old->vnet_pf->pf_status.hostid;
+	}
+	fw->wall_off_ns = old->vnet_boot_wall_ns +
+	    (int64_t)ticks * old->vnet_tick_ns - now;
+	/* Detach pfsync and pf (the destroy hook): what they would still
+	 * send dies in fw_nic_transmit. */
+	if (fw->mods.destroy != NULL)
+		fw->mods.destroy(fw);
+	for (i = 0; i < fw->nnic; i++) {
+		struct fw_nic *nic = &fw->nic[i];
+
+		ev_cancel(fw->w->q, &nic->intr_ev);
+		nic->armed = 0;
+		/* The rx ring, the frames of the current CPU step and the
+		 * TX queue die with the box; a frame on the wire goes on. */
+		n = nic->ring.len + nic->ifn.if_outstep;
+		pktq_purge(&nic->ring);
+		while ((p = pktq_get(&nic->iface->port->txq)) != NULL) {
+			pkt_free(p);
+			n++;
+		}
+		fw_drop_n("power_off", n);
+		lost += n;
+	}
+	n = (uint64_t)ipintrq.ifq_len;
+	ifq_purge(&ipintrq);
+	fw_drop_n("power_off", n);
+	lost += n;
+	if (r != NULL)
+		r->queued = lost;
+	fw_acc_add(fw, old);
+	CURVNET_RESTORE();
+	/* The queue must not remember a context about to be freed. */
+	if (ev_current_ctx(fw->w->q) == old)
+		ev_switch_ctx(fw->w->q, NULL);
+	kern_vnet_destroy(old);
+	fw->v = NULL;
+	if (fw_kern_create(fw, ++fw->nboots) == NULL)
+		panic("%s: power off: out of memory", fw->name);
+}
+
+/* Power on (boot or reboot): the firewall's part, then pf and pfsync. */
+static int
+fw_power_on(struct fw *fw, char *err, size_t errlen)
+{
+	struct vnet *v = fw->v;
+	struct fw_power_rec *r = NULL;
+	simtime_t now = ev_now(fw->w->q);
+	int64_t k, up;
+	int rv;
+
+	if (fw->nrec < (int)nitems(fw->rec)) {
+		r = &fw->rec[fw->nrec++];
+		memset(r, 0, sizeof(*r));
+		r->at = now;
+		r->what = fw->pwr_next > 0 &&
+		    fw->pwr[fw->pwr_next - 1].what == FW_PWR_BOOT ?
+		    FW_PWR_BOOT : FW_PWR_REBOOT;
+	}
+	CURVNET_SET(v);
+	/* A fresh uptime; the wall clock goes on where it was. */
+	k = now >= v->vnet_phase_ns ?
+	    (now - v->vnet_phase_ns) / v->vnet_tick_ns + 1 : 0;
+	up = (int64_t)FW_BOOT_UPTIME_S * v->vnet_p.kp_hz;
+	v->vnet_ticks0 = up - k;
+	v->vnet_boot_wall_ns = fw->wall_off_ns + now - up * v->vnet_tick_ns;
+	fw_kern_plug(fw);
+	fw->powered = 1;
+	fw->off_ns += now - fw->off_since;
+	rv = fw_attach_modules(fw, err, errlen);
+	if (rv == 0 && fw->mods.start != NULL)
+		fw->mods.start(fw);
+	if (r != NULL && v->vnet_pf != NULL)
+		r->hostid = v->vnet_pf->pf_status.hostid;
+	CURVNET_RESTORE();
+	return rv;
+}
+
+static const char *const fw_power_names[] = {
+	[FW_PWR_BOOT] = "boot",
+	[FW_PWR_CRASH] = "crash",
+	[FW_PWR_REBOOT] = "reboot",
+};
+
+static void
+fw_power_ev(void *arg)
+{
+	struct fw *fw = arg;
+	struct fw_power_ev *e = &fw->pwr[fw->pwr_next++];
+	char err[512];
+
+	if (e->what == FW_PWR_CRASH)
+		fw_power_off(fw, 1);
+	else if (fw_power_on(fw, err, sizeof(err)) != 0)
+		panic("%s: %s", fw->name, err);	/* checked at build */
+	if (fw->run != NULL && run_trace(fw->run, "power"))
+		run_log(fw->run, "%s: %s", fw->name, fw_power_names[e->what]);
+	if (fw->pwr_next < fw->npwr && ev_schedule_bounded(fw->w->q,
+	    &fw->pwr_ev, fw->pwr[fw->pwr_next].at) != 0)
+		panic("fw: cannot schedule the power events");
 }
 
 void
@@ -648,6 +850,11 @@ fw_rx(struct iface *ifc, struct pkt *p, void *arg)
 	struct fw_nic *nic = arg;
 
 	(void)ifc;
+	if (!nic->fw->powered) {
+		kern_drop("power_off");
+		pkt_free(p);
+		return;
+	}
 	if (!(nic->ifn.if_flags & IFF_UP)) {
 		kern_drop("if_down");
 		pkt_free(p);
@@ -898,12 +1105,23 @@ fw_elapsed(const struct fw *fw)
 	return ev_now(fw->w->q) - fw->t0;
 }
 
+/* CPU time of every boot so far. */
+static simtime_t
+fw_busy_ns(const struct fw *fw, int level)
+{
+	const struct kern_cpu_stats *cs = kern_cpu_stats(fw->v);
+
+	if (level < 0)
+		return fw->acc.busy_total_ns + cs->busy_total_ns;
+	return fw->acc.busy_ns[level] + cs->busy_ns[level];
+}
+
 double
 fw_cpu_busy(const struct fw *fw)
 {
 	simtime_t el = fw_elapsed(fw);
 
-	return el > 0 ? (double)kern_cpu_stats(fw->v)->busy_total_ns / el : 0;
+	return el > 0 ? (double)fw_busy_ns(fw, -1) / el : 0;
 }
 
 double
@@ -918,16 +1136,75 @@ fw_intr_rate(const struct fw *fw)
 	return el > 0 ? (double)n * NS_PER_SEC / el : 0;
 }
 
-static uint64_t
-fw_drops_total(const struct fw *fw)
+/* Drops by reason over every boot. */
+static void
+fw_drops(const struct fw *fw, struct kern_drops *d)
 {
-	const struct kern_drops *d = &fw->v->vnet_drops;
-	uint64_t n = 0;
+	int i;
+
+	*d = fw->acc.drops;
+	for (i = 0; i < fw->v->vnet_drops.n; i++)
+		fw_drops_add(d, fw->v->vnet_drops.name[i],
+		    fw->v->vnet_drops.count[i]);
+}
+
+static uint64_t
+fw_drop_count(const struct kern_drops *d, const char *name)
+{
 	int i;
 
 	for (i = 0; i < d->n; i++)
-		n += d->count[i];
+		if (strcmp(d->name[i], name) == 0)
+			return d->count[i];
+	return 0;
+}
+
+static uint64_t
+fw_drops_total(const struct fw *fw)
+{
+	struct kern_drops d;
+	uint64_t n = 0;
+	int i;
+
+	fw_drops(fw, &d);
+	for (i = 0; i < d.n; i++)
+		n += d.count[i];
 	return n;
+}
+
+/* "power": the schedule as it happened. */
+static void
+fw_power_json(struct fw *fw, struct json *j)
+{
+	simtime_t off = fw->off_ns;
+	char buf[16];
+	int i, crashes = 0;
+
+	if (!fw->powered)
+		off += ev_now(fw->w->q) - fw->off_since;
+	for (i = 0; i < fw->nrec; i++)
+		crashes += fw->rec[i].what == FW_PWR_CRASH;
+	json_obj_begin(j, "power");
+	json_bool(j, "on", fw->powered != 0);
+	json_uint(j, "crashes", (uint64_t)crashes);
+	json_real(j, "off_s", (double)off / NS_PER_SEC);
+	json_arr_begin(j, "events");
+	for (i = 0; i < fw->nrec; i++) {
+		struct fw_power_rec *r = &fw->rec[i];
+
+		json_obj_begin(j, NULL);
+		json_real(j, "t_s", (double)r->at / NS_PER_SEC);
+		json_str(j, "what", fw_power_names[r->what]);
+		snprintf(buf, sizeof(buf), "%08x", ntohl(r->hostid));
+		json_str(j, "hostid", buf);
+		if (r->what == FW_PWR_CRASH) {
+			json_uint(j, "states_lost", r->states);
+			json_uint(j, "frames_lost", r->queued);
+		}
+		json_obj_end(j);
+	}
+	json_arr_end(j);
+	json_obj_end(j);
 }
 
 static const char *const std_drops[] = {
@@ -939,7 +1216,7 @@ void
 fw_report_json(struct fw *fw, struct json *j)
 {
 	const struct kern_cpu_stats *cs;
-	const struct kern_drops *d = &fw->v->vnet_drops;
+	struct kern_drops dd, *d = &dd;
 	struct vnet *v = fw->v;
 	simtime_t el = fw_elapsed(fw);
 	uint64_t pkts = 0, queued = 0;
@@ -951,17 +1228,29 @@ fw_report_json(struct fw *fw, struct json *j)
 
 	CURVNET_SET(v);
 	cs = kern_cpu_stats(v);
+	fw_drops(fw, d);
 	json_obj_begin(j, NULL);
 	json_str(j, "name", fw->name);
 	json_str(j, "hw", fw->hw);
-	if (fw->mods.pfsync_report_json != NULL)
+	if (!fw->powered) {
+		/* Powered off: no pf, no pfsync (the last boot's counters
+		 * died with it). */
+		json_str(j, "pfsync_version", fw->pfsync_version ?
+		    fw->pfsync_version : "off");
+		json_obj_begin(j, "pfsync");
+		json_str(j, "version", fw->pfsync_version ?
+		    fw->pfsync_version : "off");
+		json_bool(j, "running", false);
+		json_obj_end(j);
+	} else if (fw->mods.pfsync_report_json != NULL)
 		fw->mods.pfsync_report_json(fw, j);
 	else
 		json_str(j, "pfsync_version", "off");
-	if (fw->mods.pf_report_json != NULL)
+	if (fw->powered && fw->mods.pf_report_json != NULL)
 		fw->mods.pf_report_json(fw, j);
 	else {
 		json_obj_begin(j, "pf");
+		json_bool(j, "enabled", false);
 		json_uint(j, "states", 0);
 		json_uint(j, "state_mismatch", 0);
 		json_uint(j, "blocked", 0);
@@ -969,22 +1258,23 @@ fw_report_json(struct fw *fw, struct json *j)
 		json_uint(j, "removals", 0);
 		json_obj_end(j);
 	}
+	fw_power_json(fw, j);
 	json_real(j, "cpu_busy", fw_cpu_busy(fw));
 	json_obj_begin(j, "cpu");
 	json_real(j, "interrupt", el > 0 ?
-	    (double)cs->busy_ns[IPL_NET] / el : 0);
+	    (double)fw_busy_ns(fw, IPL_NET) / el : 0);
 	json_real(j, "softnet", el > 0 ?
-	    (double)cs->busy_ns[IPL_SOFTNET] / el : 0);
+	    (double)fw_busy_ns(fw, IPL_SOFTNET) / el : 0);
 	json_real(j, "softclock", el > 0 ?
-	    (double)cs->busy_ns[IPL_SOFTCLOCK] / el : 0);
+	    (double)fw_busy_ns(fw, IPL_SOFTCLOCK) / el : 0);
 	json_real(j, "process", el > 0 ?
-	    (double)cs->busy_ns[IPL_NONE] / el : 0);
-	json_int(j, "busy_ns", cs->busy_total_ns);
+	    (double)fw_busy_ns(fw, IPL_NONE) / el : 0);
+	json_int(j, "busy_ns", fw_busy_ns(fw, -1));
 	json_obj_end(j);
 
 	json_obj_begin(j, "drops");
 	for (i = 0; i < nitems(std_drops); i++)
-		json_uint(j, std_drops[i], kern_drop_count(v, std_drops[i]));
+		json_uint(j, std_drops[i], fw_drop_count(d, std_drops[i]));
 	for (n = 0; n < d->n; n++) {
 		for (i = 0; i < nitems(std_drops); i++)
 			if (strcmp(d->name[n], std_drops[i]) == 0)
@@ -996,9 +1286,10 @@ fw_report_json(struct fw *fw, struct json *j)
 
 	for (k = 1; k <= kern_pass_quantile(v, 1.0); k++)
 		pkts += (uint64_t)k * kern_pass_hist(v, k);
+	/* The histogram is the running boot's; the counts add up. */
 	json_obj_begin(j, "softnet");
-	json_uint(j, "passes", cs->passes);
-	json_uint(j, "passes_with_packets", cs->passes_ip);
+	json_uint(j, "passes", fw->acc.passes + cs->passes);
+	json_uint(j, "passes_with_packets", fw->acc.passes_ip + cs->passes_ip);
 	json_obj_begin(j, "pkts_per_pass");
 	json_uint(j, "min", kern_pass_quantile(v, 0));
 	json_uint(j, "median", kern_pass_quantile(v, 0.5));
@@ -1043,12 +1334,18 @@ fw_report_json(struct fw *fw, struct json *j)
 	json_arr_end(j);
 
 	json_obj_begin(j, "kern");
-	json_uint(j, "splassert_failures", v->vnet_stats.splassert_failures);
-	json_uint(j, "mbuf_alloc_fail", v->vnet_stats.mbuf_alloc_fail);
-	json_uint(j, "mbuf_peak", v->vnet_mbpool.pr_maxout);
-	json_uint(j, "timeouts_run", v->vnet_stats.timeouts_run);
-	json_uint(j, "ip_output_errors", v->vnet_stats.ip_output_errors);
-	json_uint(j, "ipintrq_drops", (uint64_t)ipintrq.ifq_drops);
+	json_uint(j, "splassert_failures", fw->acc.splassert_failures +
+	    v->vnet_stats.splassert_failures);
+	json_uint(j, "mbuf_alloc_fail", fw->acc.mbuf_alloc_fail +
+	    v->vnet_stats.mbuf_alloc_fail);
+	json_uint(j, "mbuf_peak", MAX(fw->acc.mbuf_peak,
+	    v->vnet_mbpool.pr_maxout));
+	json_uint(j, "timeouts_run", fw->acc.timeouts_run +
+	    v->vnet_stats.timeouts_run);
+	json_uint(j, "ip_output_errors", fw->acc.ip_output_errors +
+	    v->vnet_stats.ip_output_errors);
+	json_uint(j, "ipintrq_drops", fw->acc.ipintrq_drops +
+	    (uint64_t)ipintrq.ifq_drops);
 	json_obj_end(j);
 	json_obj_end(j);
 	CURVNET_RESTORE();
@@ -1150,7 +1447,7 @@ fw_model_ts_row(struct run *r, FILE *f)
 	int i;
 
 	FOREACH_FW(fw, w, i) {
-		busy = kern_cpu_stats(fw->v)->busy_total_ns;
+		busy = fw_busy_ns(fw, -1);
 		drops = fw_drops_total(fw);
 		fprintf(f, ",%.4f,%llu,%llu", now > fw->ts_t ?
 		    (double)(busy - fw->ts_busy) / (now - fw->ts_t) : 0.0,
@@ -1173,9 +1470,9 @@ fw_model_report_text(struct run *r, FILE *f)
 {
 	struct world *w = run_world(r);
 	struct fw *fw;
-	int i;
+	int i, k;
 
-	FOREACH_FW(fw, w, i)
+	FOREACH_FW(fw, w, i) {
 		fprintf(f, "firewall %-8s cpu %5.1f%%  forwarded %llu  "
 		    "drops %llu  pkts/pass median %u p99 %u  intr/s %.0f\n",
 		    fw->name, 100 * fw_cpu_busy(fw),
@@ -1183,6 +1480,21 @@ fw_model_report_text(struct run *r, FILE *f)
 		    (unsigned long long)fw_drops_total(fw),
 		    kern_pass_quantile(fw->v, 0.5),
 		    kern_pass_quantile(fw->v, 0.99), fw_intr_rate(fw));
+		for (k = 0; k < fw->nrec; k++) {
+			struct fw_power_rec *rc = &fw->rec[k];
+
+			fprintf(f, "  %s at %.3f s", fw_power_names[rc->what],
+			    (double)rc->at / NS_PER_SEC);
+			if (rc->what == FW_PWR_CRASH)
+				fprintf(f, ": %u states and %llu frames lost",
+				    rc->states, (unsigned long long)rc->queued);
+			else
+				fprintf(f, ": hostid %08x", ntohl(rc->hostid));
+			fputc('\n', f);
+		}
+		if (!fw->powered)
+			fprintf(f, "  powered off at the end\n");
+	}
 }
 
 void

@@ -39,6 +39,15 @@ const struct param_spec fw_params[] = {
 	    "kern.splassert: 0 ignore, 1 count and log, 2 panic" },
 	{ "firewall", "route", PT_LIST, 0, 0, "", NULL,
 	    "static routes DST/PLEN@GW (e.g. 10.9.0.0/16@10.1.2.5)" },
+	{ "firewall", "boot", PT_DURATION, 0, 86400LL * NS_PER_SEC, "0", NULL,
+	    "off until then, then boots as for reboot (0 = up from the "
+	    "start)" },
+	{ "firewall", "crash", PT_LIST, 0, 0, "", NULL,
+	    "power loss at these times: states, queues and pending work "
+	    "lost, no pfsync message; frames to it dropped as power_off" },
+	{ "firewall", "reboot", PT_LIST, 0, 0, "", NULL,
+	    "back up at these times (each after a crash): pf empty with a "
+	    "new hostid, pfsync asks for a bulk update (bulk_on_up)" },
 	FW_COST("intr", "2500ns", "CPU per interrupt (entry, ICR read, exit)"),
 	FW_COST("rx_frame", "700ns", "CPU per received frame in the handler"),
 	FW_COST("netisr", "300ns", "CPU per softnet pass"),
