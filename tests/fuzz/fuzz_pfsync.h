@@ -39,6 +39,35 @@
 #define FZ_K_BULK	0x40	/* request a bulk update at attach */
 #define FZ_K_CLOCK	0x80	/* run the clock 5 s after the last packet */
 
+/* Knobs: the first byte of a fuzz_pfsync_state_import input. */
+#define FZ_I_PATH	0x03	/* v5 INS, v4 INS, v4-split INS, v5 UPD */
+#define FZ_I_CKSUM	0x04	/* the ruleset checksum matches */
+#define FZ_I_COLLIDE	0x08	/* id and creatorid of our state 0 */
+#define FZ_I_MERGE	0x10	/* pfsync.merge = field */
+#define FZ_I_CLOCK	0x20	/* 100 s after: expiry and purge */
+#define FZ_I_PRINT	0x40	/* pf_write_states and pf_write_info */
+#define FZ_I_BULK	0x80	/* the peer asks for a bulk update after */
+
+#define FZ_NPKT		4
+#define FZ_PKTLEN	16
+
+/* A packet of the imported state's connection (after the record). */
+struct fz_pkt {
+	u_int8_t	how;		/* FZ_P_* */
+#define FZ_P_REVERSE	0x01		/* from addr[1] to addr[0] */
+#define FZ_P_OUT	0x02		/* pf_test PF_OUT, else PF_IN */
+#define FZ_P_EM1	0x04		/* on em1, else em0 */
+#define FZ_P_STACK	0x08		/* the stack key, else the wire key */
+	u_int8_t	flags;		/* TCP flags */
+	u_int8_t	seq[4];
+	u_int8_t	ack[4];
+	u_int8_t	win[2];
+	u_int8_t	wscale;		/* window scale option; 0xff none */
+	u_int8_t	len[2];		/* payload bytes (mod 1400) */
+	u_int8_t	icmp_type;
+} __packed;
+_Static_assert(sizeof(struct fz_pkt) == FZ_PKTLEN, "fz_pkt");
+
 struct fz {
 	struct tnet	*net;
 	int		 mode;		/* FZ_K_MODE */

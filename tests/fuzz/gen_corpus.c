@@ -428,7 +428,7 @@ gen_v5(void)
 		memcpy(in + 1 + sizeof(sp) + 6, &sp.dst.seqlo, 4);
 		in[1 + sizeof(sp) + 10] = 0x10;
 		in[1 + sizeof(sp) + 12] = 0xff;
-		in[1 + sizeof(sp) + 16] = FZ_P_REVERSE_GEN;
+		in[1 + sizeof(sp) + 16] = FZ_P_REVERSE;
 		in[1 + sizeof(sp) + 17] = TH_ACK;
 		memcpy(in + 1 + sizeof(sp) + 18, &sp.dst.seqlo, 4);
 		memcpy(in + 1 + sizeof(sp) + 22, &sp.src.seqlo, 4);
