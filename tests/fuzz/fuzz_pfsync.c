@@ -112,6 +112,16 @@ fz_create(struct fz *fz, u_int8_t k)
 void
 fz_destroy(struct fz *fz)
 {
+	static int stats = -1;
+
+	/* FUZZ_STATS=1: what the input did (to see a seed reach its path) */
+	if (stats == -1)
+		stats = getenv("FUZZ_STATS") != NULL;
+	if (stats) {
+		tnet_enter(fz->net, 0);
+		fprintf(stderr, "fuzz: %u states\n", V_pf_status.states);
+		pfsync_write_stats(fz->net->fw[0].v, stderr);
+	}
 	tnet_destroy(fz->net);
 	fz->net = NULL;
 }

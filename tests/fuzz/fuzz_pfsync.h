@@ -74,7 +74,8 @@ struct fz {
 	u_int64_t	 local_id[FZ_NLOCAL];	/* network order, as on wire */
 };
 
-/* Build the firewall for knobs k; curvnet is its vnet. */
+/* Build the firewall for knobs k; curvnet is its vnet. fz_destroy
+ * prints the state count and pfsync's counters if FUZZ_STATS is set. */
 void	fz_create(struct fz *, u_int8_t k);
 void	fz_destroy(struct fz *);
 /* Receive one pfsync payload (pfsync header first) on the sync

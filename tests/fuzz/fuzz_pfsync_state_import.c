@@ -55,7 +55,7 @@ fz_pf_test(struct fz *fz, const struct pfsync_state *sp,
     const struct fz_pkt *fp)
 {
 	struct tfw *fw = &fz->net->fw[0];
-	const struct pfsync_state_key *k;
+	struct pfsync_state_key key, *k = &key;
 	struct ifnet *ifp;
 	struct mbuf *m;
 	struct ip *ip;
@@ -66,7 +66,9 @@ fz_pf_test(struct fz *fz, const struct pfsync_state *sp,
 
 	if (sp->af != AF_INET)
 		return;
-	k = &sp->key[fp->how & FZ_P_STACK ? PF_SK_STACK : PF_SK_WIRE];
+	memcpy(&key, (const char *)sp + offsetof(struct pfsync_state, key) +
+	    (fp->how & FZ_P_STACK ? PF_SK_STACK : PF_SK_WIRE) * sizeof(key),
+	    sizeof(key));
 	rev = (fp->how & FZ_P_REVERSE) != 0;
 	src = k->addr[rev].v4.s_addr;
 	dst = k->addr[!rev].v4.s_addr;

@@ -17,7 +17,7 @@
 #include "tests/fuzz/fuzz_pfsync.h"
 
 #define GEN_MAXCAP	12
-#define GEN_MAXREC	8
+#define GEN_MAXREC	4
 
 struct pb {
 	u_int8_t	b[FZ_MAXPKT * 4];
@@ -607,7 +607,8 @@ static void
 gen_pcap(const char *path, int knob)
 {
 	char errbuf[PCAP_ERRBUF_SIZE], name[256];
-	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+	const char *slash = strrchr(path, '/');
+	char base[128];
 	struct pcap_pkthdr *h;
 	const u_char *d;
 	pcap_t *pc;
@@ -616,6 +617,10 @@ gen_pcap(const char *path, int knob)
 	u_int8_t rec[1 + sizeof(struct pfsync_state)];
 	int nseen = 0, ncap = 0, nrec = 0, off, n, hl;
 
+	/* "cap-NAME" from ".../NAME.pcap" */
+	snprintf(base, sizeof(base), "cap-%s", slash ? slash + 1 : path);
+	if (strlen(base) > 5 && strcmp(base + strlen(base) - 5, ".pcap") == 0)
+		base[strlen(base) - 5] = '\0';
 	if ((pc = pcap_open_offline(path, errbuf)) == NULL) {
 		fprintf(stderr, "gen_corpus: %s\n", errbuf);
 		exit(1);
