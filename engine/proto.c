@@ -63,6 +63,13 @@ uint16_t
 in4_l4_cksum(uint32_t src, uint32_t dst, uint8_t proto, const void *seg,
     uint32_t len)
 {
+	return in4_l4_cksum_part(src, dst, proto, seg, len, len);
+}
+
+uint16_t
+in4_l4_cksum_part(uint32_t src, uint32_t dst, uint8_t proto, const void *seg,
+    uint32_t sumlen, uint32_t len)
+{
 	struct {
 		uint32_t	src, dst;
 		uint8_t		zero, proto;
@@ -76,7 +83,7 @@ in4_l4_cksum(uint32_t src, uint32_t dst, uint8_t proto, const void *seg,
 	ph.proto = proto;
 	ph.len = htons((uint16_t)len);
 	sum = cksum_add(0, &ph, sizeof(ph));
-	return cksum_fold(cksum_add(sum, seg, len));
+	return cksum_fold(cksum_add(sum, seg, sumlen));
 }
 
 void

@@ -74,6 +74,14 @@ uint16_t	in_cksum(const void *, uint32_t len);
 uint16_t	in4_l4_cksum(uint32_t src, uint32_t dst, uint8_t proto,
 		    const void *seg, uint32_t len);
 
+/*
+ * The same over the first sumlen bytes of an L4 segment of len bytes whose
+ * remaining bytes are zero (they add nothing to the sum): senders with
+ * zero payloads skip reading it.
+ */
+uint16_t	in4_l4_cksum_part(uint32_t src, uint32_t dst, uint8_t proto,
+		    const void *seg, uint32_t sumlen, uint32_t len);
+
 /* Accessors for a frame in a packet (no bounds checks: callers validate). */
 static inline struct eth_hdr *
 pkt_eth(struct pkt *p)

@@ -329,34 +329,7 @@ uint16_t
 host_l4_cksum(uint32_t src, uint32_t dst, uint8_t proto, const void *seg,
     uint32_t len, uint32_t seglen)
 {
-	const uint8_t *p = seg;
-	uint64_t sum = 0;
-	uint32_t w;
-	uint16_t h;
-
-	sum += htonl(src);
-	sum += htonl(dst);
-	sum += htons(proto);
-	sum += htons((uint16_t)seglen);
-	for (; len >= 4; p += 4, len -= 4) {
-		memcpy(&w, p, 4);
-		sum += w;
-	}
-	if (len >= 2) {
-		memcpy(&h, p, 2);
-		sum += h;
-		p += 2;
-		len -= 2;
-	}
-	if (len) {
-		uint8_t last[2] = { p[0], 0 };
-
-		memcpy(&h, last, 2);
-		sum += h;
-	}
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)~sum;
+	return in4_l4_cksum_part(src, dst, proto, seg, len, seglen);
 }
 
 /*

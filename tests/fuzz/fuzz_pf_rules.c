@@ -28,6 +28,7 @@ LLVMFuzzerTestOneInput(const u_int8_t *data, size_t size)
 	char *text, err[256];
 	u_int32_t nr = 0;
 	int rv;
+	static int stats = -1;	/* FUZZ_STATS=1: print the outcome */
 
 	if ((text = malloc(size + 1)) == NULL)
 		return (0);
@@ -38,10 +39,16 @@ LLVMFuzzerTestOneInput(const u_int8_t *data, size_t size)
 	pf_conf_opts_init(&o);
 	err[0] = '\0';
 	rv = pf_parse_rules(text, "fuzz.conf", 1, &q, &o, err, sizeof(err));
+	if (stats == -1)
+		stats = getenv("FUZZ_STATS") != NULL;
+	if (stats && rv != 0)
+		fprintf(stderr, "fuzz: %s\n", err);
 	if (rv == 0) {
 		/* rules numbered from 0 in order */
 		TAILQ_FOREACH(r, &q, entries)
 			FZ_CHECK(r->nr == nr++);
+		if (stats)
+			fprintf(stderr, "fuzz: %u rules\n", nr);
 		FZ_CHECK(o.nskip >= 0 && o.nskip <= 8);
 	} else {
 		FZ_CHECK(rv == -1);

@@ -11,7 +11,8 @@
  *   - the models' own readers take it: pfsync_config_read for a
  *     [firewall], pf_parse_rules for its rules.
  * Lines "#!set TYPE.NAME.KEY=VALUE" in the input (comments to the
- * parser) are also applied with conf_set, as --set would.
+ * parser) are also applied with conf_set, as --set would. FUZZ_STATS=1
+ * prints the outcome (to see a seed get where it should).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +33,7 @@ const struct section_type *const *run_section_types(void);
 } while (0)
 
 static FILE *devnull;
+static int stats = -1;		/* FUZZ_STATS=1: say what became of it */
 
 /* Every declared key of s reads back and is valid. */
 static void
@@ -142,6 +144,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (devnull == NULL && (devnull = fopen("/dev/null", "w")) == NULL)
 		abort();
+	if (stats == -1)
+		stats = getenv("FUZZ_STATS") != NULL;
 	if ((text = malloc(size + 1)) == NULL)
 		return (0);
 	memcpy(text, data, size);
@@ -150,6 +154,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	err[0] = '\0';
 	c = conf_parse("fuzz.conf", text, types, err, sizeof(err));
 	if (c == NULL) {
+		if (stats)
+			fprintf(stderr, "fuzz: %s\n", err);
 		FZ_CHECK(strncmp(err, "fuzz.conf:", 10) == 0);
 		free(text);
 		return (0);
@@ -168,7 +174,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		FZ_CHECK(conf_section_at(c, conf_nsections(c)) == NULL);
 		FZ_CHECK(conf_write_resolved(c, devnull) == 0);
-	}
+		if (stats)
+			fprintf(stderr, "fuzz: %d sections\n",
+			    conf_nsections(c));
+	} else if (stats)
+		fprintf(stderr, "fuzz: %s\n", err);
 	conf_free(c);
 	free(text);
 	return (0);

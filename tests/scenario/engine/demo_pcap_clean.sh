@@ -46,13 +46,17 @@ tshark -r "$T/r/pcap/udp-b-eth0.pcap" -T fields -e frame.time_epoch \
 has "$T/ts" "$(printf '1233705600.000051328\t10.99.0.1\t10.99.0.2\t108')"
 ok "nanosecond timestamps and addresses"
 
-# The merged capture: both sides in one file, in time order.
+# The merged capture: one pcapng, each frame once (by its sender), in
+# time order, with interface names.
 expect_rc 0 "$SIM" "$DEMO" --out "$T/m" --quiet --capture merged
-clean "$T/m/pcap/merged.pcap" 2001
-tshark -r "$T/m/pcap/merged.pcap" -T fields -e frame.time_epoch \
+clean "$T/m/pcap/merged.pcapng" 1001
+tshark -r "$T/m/pcap/merged.pcapng" -T fields -e frame.time_epoch \
     2>/dev/null >"$T/ts"
 sort -c -n "$T/ts" || fail "merged capture out of time order"
-ok "merged capture is clean and ordered"
+n=$(tshark -r "$T/m/pcap/merged.pcapng" -Y 'frame.interface_name == "udp-a-eth0"' \
+    2>/dev/null | wc -l)
+[ "$n" -eq 1001 ] || fail "merged capture: $n frames named udp-a-eth0, expected 1001"
+ok "merged capture is clean, ordered, with interface names"
 
 # The check itself can fail: one changed TTL byte (pcap header 24, record
 # header 16, Ethernet 14, TTL at 8) must show as a bad IP checksum.
