@@ -20,12 +20,13 @@
 #include "models/attacker/attacker.h"
 #include "models/pfsync/if_pfsync.h"
 
-enum atk_kind { ATK_INS, ATK_CLR, ATK_UREQ_FLOOD };
+enum atk_kind { ATK_INS, ATK_CLR, ATK_UREQ_FLOOD, ATK_UDP };
 
 static const char *const atk_names[] = {
 	[ATK_INS] = "ins",
 	[ATK_CLR] = "clr",
 	[ATK_UREQ_FLOOD] = "ureq_flood",
+	[ATK_UDP] = "udp",
 };
 
 const struct param_spec attacker_params[] = {
@@ -35,24 +36,26 @@ const struct param_spec attacker_params[] = {
 	{ "attacker", "addr", PT_STRING, 0, 0, "auto", NULL,
 	    "IPv4 address, or auto: the net's firewall prefix, host part "
 	    "200 and up" },
-	{ "attacker", "attack", PT_ENUM, 0, 0, NULL, "ins|clr|ureq_flood",
+	{ "attacker", "attack", PT_ENUM, 0, 0, NULL,
+	    "ins|clr|ureq_flood|udp",
 	    "ins: insert a forged UDP flow; clr: clear every state of a "
-	    "creator; ureq_flood: bulk update requests at rate" },
+	    "creator; ureq_flood: bulk update requests at rate; udp: send "
+	    "the datagrams of 'state' at rate through 'dst' (no pfsync)" },
 	{ "attacker", "at", PT_DURATION, 0, 86400LL * NS_PER_SEC, "1s", NULL,
 	    "when the attack starts (clr without a creatorid waits until "
 	    "it has learnt one)" },
 	{ "attacker", "stop", PT_DURATION, 0, 86400LL * NS_PER_SEC, "0", NULL,
-	    "ureq_flood: when it stops (0 = the end of the run)" },
+	    "ureq_flood, udp: when it stops (0 = the end of the run)" },
 	{ "attacker", "rate", PT_PKTRATE, 1, 10000000, "100pps", NULL,
-	    "ureq_flood: requests per second; ins, clr: spacing of count "
-	    "packets" },
+	    "ureq_flood, udp: packets per second; ins, clr: spacing of "
+	    "count packets" },
 	{ "attacker", "count", PT_INT, 1, 1000000, "1", NULL,
 	    "ins, clr: packets to send" },
 	{ "attacker", "ttl", PT_INT, 0, 255, "255", NULL,
 	    "IP TTL (pfsync accepts only 255)" },
 	{ "attacker", "dst", PT_STRING, 0, 0, "group", NULL,
 	    "group (224.0.0.240), a firewall's name (its address on this "
-	    "net) or an IPv4 address on this net" },
+	    "net) or an IPv4 address on this net; udp: the next hop" },
 	{ "attacker", "creatorid", PT_STRING, 0, 0, "auto", NULL,
 	    "clr: the creator whose states go (auto: learnt from the "
 	    "victim's INS or BUS); ins: the forged states' (auto: random); "
@@ -61,8 +64,10 @@ const struct param_spec attacker_params[] = {
 	    "clr with creatorid auto: the firewall whose creatorid to learn "
 	    "(empty: the first one heard)" },
 	{ "attacker", "state", PT_STRING, 0, 0, "", NULL,
-	    "ins: the forged flow 'udp SRC:PORT DST:PORT' (initiator first); "
-	    "an IN and an OUT state are inserted, floating" },
+	    "ins, udp: the flow 'udp SRC:PORT DST:PORT' (initiator first); "
+	    "ins inserts an IN and an OUT state, floating" },
+	{ "attacker", "payload", PT_SIZE, 0, 1472, "100", NULL,
+	    "udp: payload bytes per datagram" },
 	{ NULL, NULL, 0, 0, 0, NULL, NULL, NULL }
 };
 
@@ -88,6 +93,7 @@ struct attacker {
 	uint32_t	 victim;	/* its address on this net; 0 = any */
 	uint32_t	 saddr, daddr;	/* ins: the flow, host order */
 	uint16_t	 sport, dport;
+	uint32_t	 payload;
 	u_int64_t	 ins_id;	/* pf's state id, host order */
 	uint16_t	 ipid;
 	uint64_t	 tick;
@@ -241,10 +247,13 @@ atk_build(struct run *r, struct conf_section *s, char *err, size_t errlen)
 			    "expected auto or a non-zero hex number");
 		a->creatorid = htonl((u_int32_t)cid);
 	}
-	if (a->kind == ATK_INS) {
+	a->payload = (uint32_t)conf_int(s, "payload");
+	if (a->kind == ATK_INS || a->kind == ATK_UDP) {
 		if (parse_state(a, conf_str(s, "state")) != 0)
 			return atk_err(a, "state", err, errlen,
-			    "ins needs 'udp SRC:PORT DST:PORT'");
+			    "expected 'udp SRC:PORT DST:PORT'");
+	}
+	if (a->kind == ATK_INS) {
 		if (a->creator_auto)
 			a->creatorid = htonl(rng_u32(&a->rng) | 1);
 		a->ins_id = ((u_int64_t)rng_u32(&a->rng) << 32) |
@@ -314,6 +323,9 @@ atk_link_one(struct attacker *a, char *err, size_t errlen)
 	}
 
 	v = conf_str(a->sec, "dst");
+	if (a->kind == ATK_UDP && strcmp(v, "group") == 0)
+		return atk_err(a, "dst", err, errlen,
+		    "udp needs a next hop (a firewall on this net)");
 	if (strcmp(v, "group") == 0) {
 		a->dst = 0xe00000f0U;		/* 224.0.0.240 */
 		ether_multicast_mac(a->dst, a->dmac);
@@ -328,6 +340,9 @@ atk_link_one(struct attacker *a, char *err, size_t errlen)
 		a->dst = o->addr;
 		memcpy(a->dmac, o->mac, sizeof(a->dmac));
 	}
+	if (a->kind == ATK_UDP && a->saddr != a->ifp->addr)
+		return atk_err(a, "state", err, errlen,
+		    "udp sends from the attacker's own address (addr)");
 	v = conf_str(a->sec, "victim");
 	if (*v != '\0') {
 		if ((o = node_on(a->w, v, seg)) == NULL)
@@ -525,6 +540,32 @@ atk_forge(struct attacker *a, struct pfsync_state *sp, int dir)
 	sp->timeout = PFTM_UDP_MULTIPLE;
 }
 
+/* A plain UDP datagram of the "state" flow to the next hop. */
+static struct pkt *
+atk_udp(struct attacker *a)
+{
+	struct udp_hdr *uh;
+	uint32_t ulen = sizeof(*uh) + a->payload;
+	struct pkt *p;
+
+	if ((p = pkt_alloc(a->w->pool)) == NULL) {
+		a->pool_failures++;
+		return NULL;
+	}
+	uh = (struct udp_hdr *)(p->data + ETHER_HDR_LEN +
+	    sizeof(struct ip4_hdr));
+	memset(uh, 0, ulen);
+	uh->sport = htons(a->sport);
+	uh->dport = htons(a->dport);
+	uh->len = htons((uint16_t)ulen);
+	uh->sum = in4_l4_cksum(a->saddr, a->daddr, IPPROTO_UDP_, uh, ulen);
+	if (uh->sum == 0)
+		uh->sum = 0xffff;
+	frame_ip4(p, a->ifp->mac, a->dmac, a->saddr, a->daddr, IPPROTO_UDP_,
+	    a->ttl, a->ipid++, ulen);
+	return p;
+}
+
 static void
 atk_fire(void *arg)
 {
@@ -572,6 +613,13 @@ atk_fire(void *arg)
 		if ((p = atk_packet(a, PFSYNC_ACT_UPD_REQ, 1, sizeof(*ur),
 		    &recs)) != NULL)
 			atk_send(a, p, 1);	/* id 0, creatorid 0: bulk */
+		next = a->at + (simtime_t)a->tick * a->gap;
+		if (a->stop > 0 && next >= a->stop)
+			next = -1;
+		break;
+	case ATK_UDP:
+		if ((p = atk_udp(a)) != NULL)
+			atk_send(a, p, 0);
 		next = a->at + (simtime_t)a->tick * a->gap;
 		if (a->stop > 0 && next >= a->stop)
 			next = -1;

@@ -415,9 +415,12 @@ gen_v5(void)
 		char name[32];
 		u_int8_t in[1 + sizeof(sp) + 2 * 16];
 
+		/* our state i's connection, from another source port */
 		rec_local(&fz, i, &sp);
 		sp.id = htobe64(500 + (u_int64_t)i);
 		sp.creatorid = htonl(FZ_PEERID);
+		sp.key[0].port[0] = sp.key[1].port[0] =
+		    htons((u_int16_t)(40000 + i));
 		in[0] = (u_int8_t)i;		/* each path */
 		memcpy(in + 1, &sp, sizeof(sp));
 		/* an ACK each way inside the window, no options */

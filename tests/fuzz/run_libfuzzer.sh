@@ -19,12 +19,12 @@ UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1} \
     "$bin" "$@" >"$work/log" 2>&1
 rc=$?
 # "#100000 DONE cov: 1234 ft: 5678 corp: ... exec/s: 9000 rss: 80Mb"
-done=$(grep -E '^#[0-9]+ +DONE' "$work/log" | tail -n 1)
+done=$(grep -E '^#[0-9]+[[:space:]]+DONE' "$work/log" | tail -n 1)
 execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$work/log")
 secs=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$work/log")
 echo "$name: rc $rc, ${execs:-?} executions, ${secs:-?} exec/s;" \
     "${done:-no DONE line}"
-if [ "$rc" -ne 0 ] || ! grep -q '^#[0-9]* *DONE' "$work/log" ||
+if [ "$rc" -ne 0 ] || ! grep -qE '^#[0-9]+[[:space:]]+DONE' "$work/log" ||
     grep -qE 'ERROR: (AddressSanitizer|LeakSanitizer|libFuzzer)|runtime error:' \
     "$work/log"; then
 	echo "$name: FAILED; the end of $work/log:"
