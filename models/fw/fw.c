@@ -832,14 +832,16 @@ fw_nic_arm(struct fw_nic *nic)
 		if (count_hit && ev_pending(&nic->intr_ev)) {
 			at = MAX(now, nic->last_intr + fw->itr_ns);
 			if (at < nic->intr_ev.at)
-				ev_schedule(fw->w->q, &nic->intr_ev, at);
+				ev_schedule_bounded(fw->w->q, &nic->intr_ev,
+				    at);
 		}
 		return;
 	}
 	nic->armed = 1;
 	at = count_hit ? now : now + fw->int_delay;
 	at = MAX(at, nic->last_intr + fw->itr_ns);
-	if (ev_schedule(fw->w->q, &nic->intr_ev, at) != 0)
+	/* One event per NIC: exempt from sim.ev_limit, as the ports'. */
+	if (ev_schedule_bounded(fw->w->q, &nic->intr_ev, at) != 0)
 		panic("fw: cannot schedule an interrupt");
 }
 
