@@ -22,7 +22,7 @@
  * if_pfsync.h (MTU arithmetic in the model's tests uses them too).
  */
 
-int (*pfsync_acts[])(struct pfsync_pkt *, struct mbuf *, int, int) = {
+int (*const pfsync_acts[])(struct pfsync_pkt *, struct mbuf *, int, int) = {
 	pfsync_in_clr,			/* PFSYNC_ACT_CLR */
 	pfsync_in_ins,			/* PFSYNC_ACT_INS */
 	pfsync_in_iack,			/* PFSYNC_ACT_INS_ACK */
@@ -47,7 +47,7 @@ struct pfsync_q {
 
 /* we have one of these for every PFSYNC_S_ */
 /* pfsim: the rows after UPD were lost in the seed's PDF; from P110. */
-struct pfsync_q pfsync_qs[] = {
+const struct pfsync_q pfsync_qs[] = {
 	{ pfsync_out_state, sizeof(struct pfsync_state),   PFSYNC_ACT_INS },
 	{ pfsync_out_iack,  sizeof(struct pfsync_ins_ack), PFSYNC_ACT_INS_ACK },
 	{ pfsync_out_state, sizeof(struct pfsync_state),   PFSYNC_ACT_UPD },
