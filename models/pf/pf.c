@@ -311,6 +311,7 @@ pf_pb_host(struct pf_pbuf *pb, struct pf_addr *addr, u_int16_t p,
 	}
 }
 
+/* pf.c: pf_print_host (into a buffer, not the console) */
 int
 pf_print_host(char *b, size_t sz, struct pf_addr *addr, u_int16_t p,
     u_int8_t af)
@@ -395,6 +396,7 @@ pf_pb_state_parts(struct pf_pbuf *pb, struct pf_state *s,
 	}
 }
 
+/* pf.c: pf_print_state (into a buffer, not the console) */
 int
 pf_print_state(char *b, size_t sz, struct pf_state *s)
 {
@@ -430,6 +432,7 @@ pf_pb_flags(struct pf_pbuf *pb, u_int8_t f)
 		pf_pbuf_printf(pb, "W");
 }
 
+/* pf.c: pf_print_flags (into a buffer, not the console) */
 int
 pf_print_flags(char *b, size_t sz, u_int8_t f)
 {
@@ -776,6 +779,7 @@ pf_purge_tmo(void *arg)
 	kern_task_add(&pv->pf_purge_task);
 }
 
+/* pf.c: pf_purge_thread, one pass per wakeup (a kernel task here) */
 void
 pf_purge_thread(void *v)
 {
