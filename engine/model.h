@@ -8,6 +8,7 @@
 #define ENGINE_MODEL_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "conf.h"
@@ -43,6 +44,9 @@ struct model_type {
 	 * (comma-first: ",a,b"). */
 	void	(*ts_header)(struct run *, FILE *);
 	void	(*ts_row)(struct run *, FILE *);
+	/* Optional: the most memory one section of this type can take
+	 * (bytes), for sim.mem_limit; called before anything is built. */
+	uint64_t (*mem_estimate)(const struct conf_section *);
 	/* Optional: free the model's data (always called, even on error). */
 	void	(*destroy)(struct run *);
 };

@@ -490,6 +490,14 @@ print_human(struct run *r, double wall)
 	for (i = 0; pfsim_models[i]; i++)
 		if (pfsim_models[i]->report_text)
 			pfsim_models[i]->report_text(r, stdout);
+	if (ev_limit_drops(r->w->q) > 0)
+		printf("warning: sim.ev_limit reached: %" PRIu64 " events "
+		    "could not be scheduled (engine.event_limit_drops)\n",
+		    ev_limit_drops(r->w->q));
+	if (pkt_pool_failures(r->w->pool) > 0)
+		printf("warning: sim.pkt_limit reached: %" PRIu64 " packets "
+		    "could not be allocated (engine.pkt_alloc_failures)\n",
+		    pkt_pool_failures(r->w->pool));
 	printf("results: %s/\n", r->outdir);
 }
 
@@ -594,6 +602,43 @@ build_nets(struct run *r, char *err, size_t errlen)
 	return 0;
 }
 
+/*
+ * sim.mem_limit: refuse a scenario that may need more memory than that.
+ * The estimate is an upper bound from the configured limits: every
+ * packet buffer (sim.pkt_limit), the event heap at sim.ev_limit (16-byte
+ * entries, grown by doubling), and what each model says its sections can
+ * take (a firewall's full state table, ...).
+ */
+static int
+check_memory(struct run *r, char *err, size_t errlen)
+{
+	uint64_t pkts, evs, models = 0, est;
+	uint64_t limit = (uint64_t)conf_int(r->sim, "mem_limit");
+	const struct model_type *mt;
+	int i;
+
+	pkts = (uint64_t)conf_int(r->sim, "pkt_limit") * sizeof(struct pkt);
+	evs = (uint64_t)conf_int(r->sim, "ev_limit") * 16 * 2;
+	for (i = 0; i < conf_nsections(r->conf); i++) {
+		struct conf_section *s = conf_section_at(r->conf, i);
+
+		if ((mt = model_for(conf_type(s))) != NULL &&
+		    mt->mem_estimate != NULL)
+			models += mt->mem_estimate(s);
+	}
+	est = pkts + evs + models;
+	if (est <= limit)
+		return 0;
+	snprintf(err, errlen, "%s:%d: sim.mem_limit: the scenario may need "
+	    "%.1f MB (packets %.1f MB at sim.pkt_limit, events %.1f MB at "
+	    "sim.ev_limit, models %.1f MB, e.g. state tables at pf.states), "
+	    "more than the limit of %.1f MB; lower those limits or raise "
+	    "sim.mem_limit", conf_path(r->conf), conf_line(r->sim,
+	    "mem_limit"), est / 1048576.0, pkts / 1048576.0, evs / 1048576.0,
+	    models / 1048576.0, limit / 1048576.0);
+	return -1;
+}
+
 static void
 scenario_name(const char *path, char *buf, size_t len)
 {
@@ -663,6 +708,8 @@ run_main(const struct run_opts *o)
 	if (conf_finish(r.conf, err, sizeof(err)) != 0)
 		goto usage;
 	r.sim = conf_find(r.conf, "sim", NULL);
+	if (check_memory(&r, err, sizeof(err)) != 0)
+		goto usage;
 	r.duration = conf_int(r.sim, "duration");
 	r.interval = conf_int(r.sim, "interval");
 	snprintf(r.capmode, sizeof(r.capmode), "%s",

@@ -4,6 +4,7 @@
  */
 #include "engine/model.h"
 #include "models/fw/fw.h"
+#include "models/attacker/attacker.h"
 #include "models/host/host.h"
 #include "models/pf/pfvar.h"
 #include "models/pfsync/pfsync.h"
@@ -156,6 +157,7 @@ static const struct model_type fw_model = {
 	.ts_header = fw_model_ts_header,
 	.ts_row = fw_model_ts_row,
 	.destroy = fw_model_destroy,
+	.mem_estimate = fw_model_mem_estimate,
 };
 
 const struct model_type *const pfsim_models[] = {
@@ -163,5 +165,6 @@ const struct model_type *const pfsim_models[] = {
 	&host_model,
 	&flow_model,
 	&demo_model,
+	&attacker_model,
 	NULL
 };

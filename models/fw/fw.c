@@ -1429,8 +1429,8 @@ fw_model_ts_header(struct run *r, FILE *f)
 	int i;
 
 	FOREACH_FW(fw, w, i) {
-		fprintf(f, ",%s_cpu_busy,%s_forwarded,%s_drops", fw->name,
-		    fw->name, fw->name);
+		fprintf(f, ",%s_cpu_busy,%s_forwarded,%s_drops,%s_states",
+		    fw->name, fw->name, fw->name, fw->name);
 		if (fw->mods.ts_header != NULL) {
 			CURVNET_SET(fw->v);
 			fw->mods.ts_header(fw, f);
@@ -1451,10 +1451,12 @@ fw_model_ts_row(struct run *r, FILE *f)
 	FOREACH_FW(fw, w, i) {
 		busy = fw_busy_ns(fw, -1);
 		drops = fw_drops_total(fw);
-		fprintf(f, ",%.4f,%llu,%llu", now > fw->ts_t ?
+		fprintf(f, ",%.4f,%llu,%llu,%u", now > fw->ts_t ?
 		    (double)(busy - fw->ts_busy) / (now - fw->ts_t) : 0.0,
 		    (unsigned long long)(fw->forwarded - fw->ts_fwd),
-		    (unsigned long long)(drops - fw->ts_drops));
+		    (unsigned long long)(drops - fw->ts_drops),
+		    fw->powered && fw->v->vnet_pf != NULL ?
+		    fw->v->vnet_pf->pf_status.states : 0);
 		fw->ts_t = now;
 		fw->ts_busy = busy;
 		fw->ts_fwd = fw->forwarded;
@@ -1471,7 +1473,9 @@ void
 fw_model_report_text(struct run *r, FILE *f)
 {
 	struct world *w = run_world(r);
+	struct kern_drops d;
 	struct fw *fw;
+	uint64_t n;
 	int i, k;
 
 	FOREACH_FW(fw, w, i) {
@@ -1496,7 +1500,34 @@ fw_model_report_text(struct run *r, FILE *f)
 		}
 		if (!fw->powered)
 			fprintf(f, "  powered off at the end\n");
+		fw_drops(fw, &d);
+		if ((n = fw_drop_count(&d, "pf_memory")) > 0)
+			fprintf(f, "  state table full: %llu packets dropped "
+			    "(pf.states)\n", (unsigned long long)n);
 	}
+}
+
+/*
+ * The most memory a [firewall] can take, for sim.mem_limit: a full state
+ * table (pf.states, each state a pf_state, one key and one key item from
+ * malloc, ~16 bytes of malloc overhead each; no NAT, so one key), its
+ * mbuf headers (nmbclust) and the node itself. Frames are the engine's
+ * (sim.pkt_limit). Needs pf's keys in the section's table.
+ */
+uint64_t
+fw_model_mem_estimate(const struct conf_section *sec)
+{
+	const struct fw_profile *prof = fw_profile(conf_str(sec, "hw"));
+	uint64_t per_state, states, mbufs;
+
+	per_state = sizeof(struct pf_state) + sizeof(struct pf_state_key) +
+	    sizeof(struct pf_state_item) + 3 * 16;
+	states = (uint64_t)conf_int(sec, "pf.states");
+	mbufs = conf_isset(sec, "nmbclust") ?
+	    (uint64_t)conf_int(sec, "nmbclust") :
+	    (uint64_t)(prof != NULL ? prof->nmbclust : 0);
+	return states * per_state + mbufs * (sizeof(struct mbuf) + 16) +
+	    sizeof(struct fw) + sizeof(struct vnet) + 64 * 1024;
 }
 
 void

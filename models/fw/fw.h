@@ -19,6 +19,26 @@
  * where F is the firewall's ordinal among firewalls (order of creation).
  * Hosts are expected to use 10.(S+1).2.x; fw_addr() and fw_find_on()
  * let them look the firewall's address up instead of guessing.
+ *
+ * Power: "boot = T" keeps the firewall off until T; "crash = T..." is a
+ * power loss at each T and "reboot = T..." brings it back (the schedule
+ * must alternate). A crash destroys the kernel (struct vnet) with
+ * everything pending in it and detaches pf and pfsync (mods->destroy)
+ * while the NICs' output is switched off, so nothing reaches the wire;
+ * a new kernel with its own random stream waits for the reboot, when
+ * the NICs are plugged in again and pf_attach and pfsync_attach run as
+ * at build time (mods->start too). fw_vnet() is therefore a different
+ * pointer after each crash. While off, frames for the firewall are
+ * dropped as "power_off".
+ *
+ * Counters across a reboot: pf's and pfsync's (summary.json "pf" and
+ * "pfsync", states-NODE.txt, pfsync-NODE.txt) are the running boot's,
+ * as pfctl and netstat would show them after a reboot; while off they
+ * are reported empty. The firewall's own (forwarded, rx_frames, drops,
+ * cpu_busy and cpu, softnet pass counts, kern, NIC counters) cover the
+ * whole run; the packets-per-pass histogram is the running boot's.
+ * summary.json "power" lists the events with the states and queued
+ * frames each crash lost and the hostid of each boot.
  */
 #ifndef MODELS_FW_FW_H
 #define MODELS_FW_FW_H
@@ -165,5 +185,7 @@ void	fw_model_ts_header(struct run *, FILE *);
 void	fw_model_ts_row(struct run *, FILE *);
 void	fw_model_report_text(struct run *, FILE *);
 void	fw_model_destroy(struct run *);
+/* Bytes a [firewall] section can take at most (sim.mem_limit). */
+uint64_t fw_model_mem_estimate(const struct conf_section *);
 
 #endif

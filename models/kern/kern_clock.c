@@ -120,7 +120,7 @@ timeout_resched(struct vnet *v)
 		kern_cpu_kick(v);
 	} else if (!ev_pending(&v->vnet_tick_ev) ||
 	    v->vnet_tick_ev.at != at) {
-		if (ev_schedule(v->vnet_q, &v->vnet_tick_ev, at) != 0)
+		if (ev_schedule_bounded(v->vnet_q, &v->vnet_tick_ev, at) != 0)
 			panic("timeout: cannot schedule the hardclock");
 	}
 }

@@ -176,7 +176,8 @@ kern_cpu_kick(struct vnet *v)
 	if (c == NULL || c->busy || c->exec || ev_pending(&c->run_ev) ||
 	    v->vnet_q == NULL)
 		return;
-	if (ev_schedule(v->vnet_q, &c->run_ev, ev_now(v->vnet_q)) != 0)
+	if (ev_schedule_bounded(v->vnet_q, &c->run_ev,
+	    ev_now(v->vnet_q)) != 0)
 		panic("cpu: cannot schedule");
 }
 
@@ -503,6 +504,6 @@ cpu_run(void *arg)
 	c->st.busy_total_ns += c->cost;
 	c->st.steps[level]++;
 	c->busy = 1;
-	if (ev_schedule(v->vnet_q, &c->run_ev, now + c->cost) != 0)
+	if (ev_schedule_bounded(v->vnet_q, &c->run_ev, now + c->cost) != 0)
 		panic("cpu: cannot schedule");
 }

@@ -1367,10 +1367,10 @@ pf_badstate_report(struct pf_state *st, struct pf_state_peer *src,
 	bs.dir = pd->dir;
 	bs.fwd = pd->dir == st->direction;
 	bs.fail[0] = SEQ_GEQ(src->seqhi, end) ? ' ' : '1';
-	bs.fail[1] = SEQ_GEQ(seq, src->seqlo - (dst->max_win << dws)) ?
+	bs.fail[1] = SEQ_GEQ(seq, src->seqlo - ((u_int32_t)dst->max_win << dws)) ?
 	    ' ': '2';
 	bs.fail[2] = (ackskew >= -MAXACKWINDOW) ? ' ' : '3';
-	bs.fail[3] = (ackskew <= (MAXACKWINDOW << sws)) ? ' ' : '4';
+	bs.fail[3] = (ackskew <= (int)((u_int32_t)MAXACKWINDOW << sws)) ? ' ' : '4';
 	bs.fail[4] = SEQ_GEQ(src->seqhi + MAXACKWINDOW, end) ?' ' :'5';
 	bs.fail[5] = SEQ_GEQ(seq, src->seqlo - MAXACKWINDOW) ?' ' :'6';
 
@@ -1396,6 +1396,11 @@ pf_badstate_report(struct pf_state *st, struct pf_state_peer *src,
 	}
 }
 
+/*
+ * pfsim: window shifts are done in u_int32_t: a shift count of 15 can
+ * arrive in a pfsync state, and C leaves the int overflow undefined where
+ * the kernel's compiler wrapped. Same bits for every legal shift.
+ */
 /* pf.c: pf_tcp_track_full */
 static int
 pf_tcp_track_full(struct pf_state_peer *src, struct pf_state_peer *dst,
@@ -1444,8 +1449,9 @@ pf_tcp_track_full(struct pf_state_peer *src, struct pf_state_peer *dst,
 					dws = dst->wscale & PF_WSCALE_MASK;
 				} else {
 					/* fixup other window */
-					dst->max_win <<= dst->wscale &
-					    PF_WSCALE_MASK;
+					dst->max_win = (u_int16_t)
+					    ((u_int32_t)dst->max_win <<
+					    (dst->wscale & PF_WSCALE_MASK));
 					/* in case of a retrans SYN|ACK */
 					dst->wscale = 0;
 				}
@@ -1464,8 +1470,8 @@ pf_tcp_track_full(struct pf_state_peer *src, struct pf_state_peer *dst,
 		 * after establishment)
 		 */
 		if (src->seqhi == 1 ||
-		    SEQ_GEQ(end + MAX(1, dst->max_win << dws), src->seqhi))
-			src->seqhi = end + MAX(1, dst->max_win << dws);
+		    SEQ_GEQ(end + MAX(1, (u_int32_t)dst->max_win << dws), src->seqhi))
+			src->seqhi = end + MAX(1, (u_int32_t)dst->max_win << dws);
 		if (win > src->max_win)
 			src->max_win = win;
 
@@ -1502,11 +1508,11 @@ pf_tcp_track_full(struct pf_state_peer *src, struct pf_state_peer *dst,
 
 	if (SEQ_GEQ(src->seqhi, end) &&
 	    /* Last octet inside other's window space */
-	    SEQ_GEQ(seq, src->seqlo - (dst->max_win << dws)) &&
+	    SEQ_GEQ(seq, src->seqlo - ((u_int32_t)dst->max_win << dws)) &&
 	    /* Retrans: not more than one window back */
 	    (ackskew >= -MAXACKWINDOW) &&
 	    /* Acking not more than one reassembled fragment backwards */
-	    (ackskew <= (MAXACKWINDOW << sws)) &&
+	    (ackskew <= (int)((u_int32_t)MAXACKWINDOW << sws)) &&
 	    /* Acking not more than one window forward */
 	    ((th->th_flags & TH_RST) == 0 || orig_seq == src->seqlo ||
 	    (orig_seq == src->seqlo + 1) || (orig_seq + 1 == src->seqlo) ||
@@ -1520,8 +1526,8 @@ pf_tcp_track_full(struct pf_state_peer *src, struct pf_state_peer *dst,
 		if (SEQ_GT(end, src->seqlo))
 			src->seqlo = end;
 		/* slide the window of what the other end can send */
-		if (SEQ_GEQ(ack + (win << sws), dst->seqhi))
-			dst->seqhi = ack + MAX((win << sws), 1);
+		if (SEQ_GEQ(ack + ((u_int32_t)win << sws), dst->seqhi))
+			dst->seqhi = ack + MAX(((u_int32_t)win << sws), 1);
 
 
 		/* update states */
@@ -1612,8 +1618,8 @@ pf_tcp_track_full(struct pf_state_peer *src, struct pf_state_peer *dst,
 		if (SEQ_GT(end, src->seqlo))
 			src->seqlo = end;
 		/* slide the window of what the other end can send */
-		if (SEQ_GEQ(ack + (win << sws), dst->seqhi))
-			dst->seqhi = ack + MAX((win << sws), 1);
+		if (SEQ_GEQ(ack + ((u_int32_t)win << sws), dst->seqhi))
+			dst->seqhi = ack + MAX(((u_int32_t)win << sws), 1);
 
 		/*
 		 * Cannot set dst->seqhi here since this could be a shotgunned
@@ -1981,7 +1987,7 @@ pf_test_state_icmp(struct pf_state **state, int direction,
 			seq = ntohl(th.th_seq) - src->seqdiff;
 
 			if (!SEQ_GEQ(src->seqhi, seq) ||
-			    !SEQ_GEQ(seq, src->seqlo - (dst->max_win << dws))) {
+			    !SEQ_GEQ(seq, src->seqlo - ((u_int32_t)dst->max_win << dws))) {
 				DPFPRINTF(PF_DEBUG_MISC,
 				    (LOG_WARNING, "pf: BAD ICMP %d:%d seq=%u\n",
 				    icmptype, pd->hdr.icmp->icmp_code, seq));

@@ -9,9 +9,10 @@
  *   fuzz_X [-runs=N] [-seed=S] [-max_len=L] [-only=K] [-dump=K]
  *          [-artifact_prefix=P] FILE|DIR...
  *
- * An input that crashes (a signal, or a sanitizer report) is written to
- * P + "crash-input" before the process dies. Exit status 0 when every
- * input ran, 2 on usage errors.
+ * An input that crashes (a signal, or a sanitizer report) is named on
+ * stderr and written to P + "crash-input" before the process dies (with
+ * gcc's UBSan only if UBSAN_OPTIONS has abort_on_error=1, as the ctest
+ * tests set). Exit status 0 when every input ran, 2 on usage errors.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -39,6 +40,8 @@ static struct unit	*units;
 static size_t		 nunits, aunits;
 static const uint8_t	*cur;		/* the input being run */
 static size_t		 curlen;
+static const char	*curname;	/* its corpus file, or NULL */
+static long long	 curmut = -1;	/* its mutation number */
 static char		 crashpath[1024];
 
 static void
@@ -50,25 +53,48 @@ die(const char *fmt, const char *arg)
 	exit(2);
 }
 
-/* Write the current input out (async-signal-safe). */
+static void
+say(const char *s)
+{
+	(void)!write(2, s, strlen(s));
+}
+
+/* Say which input died and write it out (async-signal-safe). */
 static void
 save_current(void)
 {
+	char num[24], *p = num + sizeof(num) - 1;
+	long long k = curmut;
 	int fd;
 	ssize_t w;
 	size_t off = 0;
 
 	if (cur == NULL)
 		return;
+	if (curname != NULL) {
+		say("driver: died on ");
+		say(curname);
+	} else {
+		*p = '\0';
+		do
+			*--p = (char)('0' + k % 10);
+		while ((k /= 10) > 0);
+		say("driver: died on mutation ");
+		say(p);
+		say(" (run it alone with the same seed and files: -only=");
+		say(p);
+		say(")");
+	}
+	say("\n");
 	fd = open(crashpath, O_WRONLY | O_CREAT | O_TRUNC, 0644);
 	if (fd < 0)
 		return;
 	while (off < curlen && (w = write(fd, cur + off, curlen - off)) > 0)
 		off += (size_t)w;
 	close(fd);
-	(void)!write(2, "driver: input saved to ", 23);
-	(void)!write(2, crashpath, strlen(crashpath));
-	(void)!write(2, "\n", 1);
+	say("driver: input saved to ");
+	say(crashpath);
+	say("\n");
 	cur = NULL;
 }
 
@@ -268,7 +294,7 @@ mutate(uint64_t seed, uint64_t k, uint8_t *buf, size_t max)
 }
 
 static void
-run_one(const uint8_t *data, size_t len)
+run_one(const char *name, long long k, const uint8_t *data, size_t len)
 {
 	uint8_t *copy = malloc(len ? len : 1);	/* exact size: overreads trap */
 
@@ -277,6 +303,8 @@ run_one(const uint8_t *data, size_t len)
 	memcpy(copy, data, len);
 	cur = copy;
 	curlen = len;
+	curname = name;
+	curmut = k;
 	LLVMFuzzerTestOneInput(copy, len);
 	cur = NULL;
 	free(copy);
@@ -344,26 +372,33 @@ main(int argc, char **argv)
 		printf("%s (%zu bytes)\n", crashpath, len);
 		return (0);
 	}
-	signal(SIGSEGV, on_signal);
-	signal(SIGBUS, on_signal);
-	signal(SIGFPE, on_signal);
-	signal(SIGILL, on_signal);
+	/*
+	 * A sanitizer reports faults itself and then calls the death
+	 * callback (UBSan, a runtime of its own with gcc, aborts instead
+	 * if UBSAN_OPTIONS has abort_on_error=1).
+	 */
 	signal(SIGABRT, on_signal);
 	if (__sanitizer_set_death_callback)
 		__sanitizer_set_death_callback(save_current);
+	else {
+		signal(SIGSEGV, on_signal);
+		signal(SIGBUS, on_signal);
+		signal(SIGFPE, on_signal);
+		signal(SIGILL, on_signal);
+	}
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if (only >= 0) {
 		len = mutate(seed, (uint64_t)only, buf, max);
-		run_one(buf, len);
+		run_one(NULL, only, buf, len);
 		printf("driver: mutation %lld (%zu bytes) ok\n", only, len);
 		return (0);
 	}
 	for (i = 0; i < nunits; i++)
-		run_one(units[i].data, units[i].len);
+		run_one(units[i].name, -1, units[i].data, units[i].len);
 	for (k = 0; k < runs; k++) {
 		len = mutate(seed, k, buf, max);
-		run_one(buf, len);
+		run_one(NULL, (long long)k, buf, len);
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	sec = (double)(t1.tv_sec - t0.tv_sec) +

@@ -14,6 +14,9 @@
  *     queued for its INS;
  *   - FZ_NPEER states learned from the peer (creatorid FZ_PEERID, ids
  *     1..FZ_NPEER): TCP, UDP, ICMP, TCP, ...
+ *   - one more of its own (defer_id), made by pf_test from a SYN out on
+ *     em1; where pfsync defers (v5 and v4-split with defer on) the SYN
+ *     is held until an insert ack or the defer timeout.
  */
 #ifndef TESTS_FUZZ_FUZZ_PFSYNC_H
 #define TESTS_FUZZ_FUZZ_PFSYNC_H
@@ -72,6 +75,7 @@ struct fz {
 	struct tnet	*net;
 	int		 mode;		/* FZ_K_MODE */
 	u_int64_t	 local_id[FZ_NLOCAL];	/* network order, as on wire */
+	u_int64_t	 defer_id;	/* the state of the deferred SYN */
 };
 
 /* Build the firewall for knobs k; curvnet is its vnet. fz_destroy
@@ -84,6 +88,10 @@ void	fz_destroy(struct fz *);
 void	fz_input(struct fz *, u_int8_t k, const u_int8_t *, size_t);
 /* Move the clock forward by ns. */
 void	fz_advance(struct fz *, simtime_t ns);
+/* A packet of sp's connection (its wire key, or the stack key, as fp
+ * says) through pf_test on em0 or em1; nothing unless sp is IPv4. */
+void	fz_pf_test(struct fz *, const struct pfsync_state *sp,
+	    const struct fz_pkt *fp);
 
 /* Split data at FZ_SEP: the length of the first piece; *next is the
  * start of the rest, or NULL if there is none. */

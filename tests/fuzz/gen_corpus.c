@@ -114,6 +114,17 @@ pb_v4(struct pb *pb, u_int8_t action, u_int8_t count)
 	pb_put(pb, &h, sizeof(h));
 }
 
+/* The record of state (id, creatorid), both in network order. */
+static void
+rec_state(u_int64_t id, u_int32_t creatorid, struct pfsync_state *sp)
+{
+	struct pf_state *st;
+
+	if ((st = tstate_find(id, creatorid)) == NULL)
+		abort();
+	pfsync_state_export(sp, st);
+}
+
 /* The record of one of the firewall's states. */
 static void
 rec_local(struct fz *fz, int i, struct pfsync_state *sp)
@@ -189,6 +200,8 @@ gen_v5(void)
 	for (i = 0; i < FZ_NLOCAL; i++)
 		printf("local state %d: id %016llx creatorid %08x\n", i,
 		    (unsigned long long)be64toh(fz.local_id[i]), FZ_HOSTID);
+	printf("deferred state: id %016llx creatorid %08x\n",
+	    (unsigned long long)be64toh(fz.defer_id), FZ_HOSTID);
 
 	/* an empty packet, version stamped */
 	pb_init(&pb, FZ_K_VERSION);
@@ -249,6 +262,24 @@ gen_v5(void)
 	}
 	pb_v5_end(&pb);
 	gen_write("pfsync_input", "v5-iack", pb.b, pb.len);
+
+	/* the deferred SYN's state: acked; updated (the hold dropped) */
+	pb_init(&pb, 0);
+	pb_v5(&pb);
+	pb_sub(&pb, PFSYNC_ACT_INS_ACK, 1);
+	ia.id = fz.defer_id;
+	ia.creatorid = htonl(FZ_HOSTID);
+	pb_put(&pb, &ia, sizeof(ia));
+	pb_v5_end(&pb);
+	gen_write("pfsync_input", "v5-iack-defer", pb.b, pb.len);
+	pb_init(&pb, FZ_K_CLOCK);
+	pb_v5(&pb);
+	pb_sub(&pb, PFSYNC_ACT_UPD, 1);
+	rec_state(fz.defer_id, htonl(FZ_HOSTID), &sp);
+	rec_advance(&sp, 1);
+	pb_put(&pb, &sp, sizeof(sp));
+	pb_v5_end(&pb);
+	gen_write("pfsync_input", "v5-upd-defer", pb.b, pb.len);
 
 	/* UPD: the peer's TCP state moved on, ours moved back (stale) */
 	for (i = 0; i < 3; i++) {
@@ -601,6 +632,14 @@ gen_v4(int split)
 			pb_put(&pb, &ia, sizeof(ia));
 		}
 		gen_write("pfsync_input", "v4split-iack", pb.b, pb.len);
+		pb_init(&pb, k);
+		pb_v4(&pb, PFSYNC4_ACT_IACK, 1);
+		memset(&ia, 0, sizeof(ia));
+		memcpy(ia.id, &fz.defer_id, sizeof(ia.id));
+		ia.creatorid = htonl(FZ_HOSTID);
+		pb_put(&pb, &ia, sizeof(ia));
+		gen_write("pfsync_input", "v4split-iack-defer", pb.b,
+		    pb.len);
 	}
 	fz_destroy(&fz);
 }
