@@ -1814,6 +1814,14 @@ pfsync_defer(struct pf_state *st, struct mbuf *m)
 	timeout_set(&pd->pd_tmo, pfsync_defer_tmo, pd);
 	timeout_add(&pd->pd_tmo, V_defer);
 
+	/*
+	 * pfsim: pfsync.defer_kick = yes sends the INS (with the ack
+	 * request) at the end of this softnet pass, as later OpenBSD does;
+	 * the seed leaves it for the next send or the 1 s timer (R5).
+	 */
+	if (V_pfsync->pv_conf.defer_kick)
+		schednetisr(NETISR_PFSYNC);
+
 	return (1);
 }
 

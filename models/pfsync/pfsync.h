@@ -50,6 +50,8 @@ struct pfsync_config {
 	int			 defer;		/* hold a new state's packet */
 	int			 mtu;		/* pfsync0's MTU (IP bytes) */
 	int			 bulk_on_up;	/* request a bulk update */
+	int			 defer_kick;	/* pfsync_defer schedules
+						 * the netisr (later OpenBSD) */
 	enum pfsync_bulk_pace	 bulk_pace;
 	enum pfsync_merge	 merge;
 };

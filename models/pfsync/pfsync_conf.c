@@ -22,6 +22,10 @@ const struct param_spec pfsync_params[] = {
 	{ "firewall", "pfsync.defer", PT_BOOL, 0, 0, "yes", NULL,
 	    "hold a new state's first packet until an insert ack or 10 "
 	    "ticks (v5, v4-split)" },
+	{ "firewall", "pfsync.defer_kick", PT_BOOL, 0, 0, "no", NULL,
+	    "pfsync_defer also schedules the pfsync netisr, so the INS asking "
+	    "for an ack leaves at once (later OpenBSD); no: the thesis diff, "
+	    "where it waits for another send or the 1 s timer" },
 	{ "firewall", "pfsync.mtu", PT_INT, 65, 2048, "1500", NULL,
 	    "pfsync0's MTU: largest pfsync IP datagram (OpenBSD 65..2048)" },
 	{ "firewall", "pfsync.bulk_on_up", PT_BOOL, 0, 0, "yes", NULL,
@@ -120,6 +124,7 @@ pfsync_config_read_path(struct pfsync_config *c, struct conf_section *sec,
 	c->defer = conf_bool(sec, "pfsync.defer");
 	c->mtu = (int)conf_int(sec, "pfsync.mtu");
 	c->bulk_on_up = conf_bool(sec, "pfsync.bulk_on_up");
+	c->defer_kick = conf_bool(sec, "pfsync.defer_kick");
 	c->bulk_pace = strcmp(conf_str(sec, "pfsync.bulk_pace"), "tick") == 0 ?
 	    PFSYNC_PACE_TICK : PFSYNC_PACE_BURST;
 	v = conf_str(sec, "pfsync.merge");
