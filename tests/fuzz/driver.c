@@ -44,6 +44,8 @@ static const char	*curname;	/* its corpus file, or NULL */
 static long long	 curmut = -1;	/* its mutation number */
 static char		 crashpath[1024];
 
+static void	die(const char *, const char *) __attribute__((noreturn));
+
 static void
 die(const char *fmt, const char *arg)
 {
