@@ -346,13 +346,13 @@ progress(struct run *r, simtime_t now, int final)
 		fputc('\n', stderr);
 }
 
+/* What firewalls put on the wire: forwarded data vs pfsync. */
 static void
-write_totals(struct run *r, struct json *j)
+totals(struct run *r, uint64_t *dp, uint64_t *db, uint64_t *sp, uint64_t *sb)
 {
-	uint64_t dp = 0, db = 0, sp = 0, sb = 0;
 	int i, k;
 
-	/* What firewalls put on the wire: forwarded data vs pfsync. */
+	*dp = *db = *sp = *sb = 0;
 	for (i = 0; i < r->w->nnodes; i++) {
 		struct node *n = r->w->nodes[i];
 
@@ -361,12 +361,34 @@ write_totals(struct run *r, struct json *j)
 		for (k = 0; k < n->nifs; k++) {
 			struct seg_stats *st = &n->ifs[k]->port->st;
 
-			sp += st->tx_sync_frames;
-			sb += st->tx_sync_bytes;
-			dp += st->tx_frames - st->tx_sync_frames;
-			db += st->tx_bytes - st->tx_sync_bytes;
+			*sp += st->tx_sync_frames;
+			*sb += st->tx_sync_bytes;
+			*dp += st->tx_frames - st->tx_sync_frames;
+			*db += st->tx_bytes - st->tx_sync_bytes;
 		}
 	}
+}
+
+static void
+print_totals(struct run *r)
+{
+	uint64_t dp, db, sp, sb;
+
+	totals(r, &dp, &db, &sp, &sb);
+	if (dp + sp == 0)
+		return;
+	printf("totals: firewalls forwarded %" PRIu64 " packets (%" PRIu64
+	    " bytes), sent %" PRIu64 " pfsync packets (%" PRIu64 " bytes): "
+	    "sync/data %.3f packets, %.3f bytes\n", dp, db, sp, sb,
+	    dp ? (double)sp / dp : 0, db ? (double)sb / db : 0);
+}
+
+static void
+write_totals(struct run *r, struct json *j)
+{
+	uint64_t dp, db, sp, sb;
+
+	totals(r, &dp, &db, &sp, &sb);
 	json_obj_begin(j, "totals");
 	json_uint(j, "data_packets", dp);
 	json_uint(j, "data_bytes", db);
@@ -480,6 +502,8 @@ dump_states(const char *dir)
 	}
 }
 
+static void	print_totals(struct run *);
+
 static void
 print_human(struct run *r, double wall)
 {
@@ -490,6 +514,7 @@ print_human(struct run *r, double wall)
 	for (i = 0; pfsim_models[i]; i++)
 		if (pfsim_models[i]->report_text)
 			pfsim_models[i]->report_text(r, stdout);
+	print_totals(r);
 	if (ev_limit_drops(r->w->q) > 0)
 		printf("warning: sim.ev_limit reached: %" PRIu64 " events "
 		    "could not be scheduled (engine.event_limit_drops)\n",
@@ -652,12 +677,33 @@ scenario_name(const char *path, char *buf, size_t len)
 	snprintf(buf, len, "%.*s", (int)n, b);
 }
 
+/*
+ * Close every capture and detach it from its interfaces: frames sent
+ * while the models are torn down (held packets that OpenBSD transmits on
+ * destroy, say) are no longer recorded.
+ */
+static int
+close_captures(struct run *r)
+{
+	int i, k, rv = 0;
+
+	if (r->w != NULL)
+		for (i = 0; i < r->w->nnodes; i++)
+			for (k = 0; k < r->w->nodes[i]->nifs; k++)
+				r->w->nodes[i]->ifs[k]->cap = NULL;
+	for (i = 0; i < r->ncaps; i++)
+		if (capture_close(r->caps[i]) != 0)
+			rv = -1;
+	r->ncaps = 0;
+	return rv;
+}
+
 static int
 finish_results(struct run *r, double wall)
 {
 	char path[1600], old[1600];
 	FILE *f;
-	int i, rv = 0;
+	int i;
 
 	snprintf(path, sizeof(path), "%s/params.txt", r->tmpdir);
 	if ((f = fopen(path, "w")) == NULL ||
@@ -670,11 +716,7 @@ finish_results(struct run *r, double wall)
 		if (pfsim_models[i]->report_files &&
 		    pfsim_models[i]->report_files(r, r->tmpdir) != 0)
 			return -1;
-	for (i = 0; i < r->ncaps; i++)
-		if (capture_close(r->caps[i]) != 0)
-			rv = -1;
-	r->ncaps = 0;
-	if (rv != 0)
+	if (close_captures(r) != 0)
 		return -1;
 	/* Replace an old results directory only by a complete new one. */
 	snprintf(old, sizeof(old), "%s.old.%ld", r->tmpdir, (long)getpid());
@@ -844,8 +886,7 @@ usage:
 out:
 	if (r.ts)
 		fclose(r.ts);
-	for (i = 0; i < r.ncaps; i++)
-		capture_close(r.caps[i]);
+	close_captures(&r);
 	if (r.tmpdir[0])
 		rmtree(r.tmpdir);
 	/* Forget pending events while they all still exist: models free

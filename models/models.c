@@ -112,6 +112,21 @@ mod_report_files(struct fw *fw, const char *dir)
 	return rv;
 }
 
+/* The summary's pf and pfsync lines for one firewall. */
+static void
+mod_report_text(struct fw *fw, FILE *f)
+{
+	struct pf_status *ps = &V_pf_status;
+
+	fprintf(f, "  pf      states %u, inserts %llu, removals %llu, "
+	    "blocked by rules %llu, BAD state (state-mismatch) %llu\n",
+	    ps->states, (unsigned long long)ps->fcounters[FCNT_STATE_INSERT],
+	    (unsigned long long)ps->fcounters[FCNT_STATE_REMOVALS],
+	    (unsigned long long)fw_drop_count_name(fw, "pf_block"),
+	    (unsigned long long)ps->counters[PFRES_BADSTATE]);
+	pfsync_report_text(fw_vnet(fw), f);
+}
+
 /* pfsync first: it still references pf's states. */
 static void
 mod_destroy(struct fw *fw)
@@ -132,6 +147,7 @@ const struct fw_modules fw_modules_default = {
 	.pfsync_work = mod_pfsync_work,
 	.pfsync_report_json = mod_pfsync_report_json,
 	.report_files = mod_report_files,
+	.report_text = mod_report_text,
 	.destroy = mod_destroy,
 };
 

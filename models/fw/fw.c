@@ -1161,6 +1161,15 @@ fw_drop_count(const struct kern_drops *d, const char *name)
 	return 0;
 }
 
+uint64_t
+fw_drop_count_name(const struct fw *fw, const char *name)
+{
+	struct kern_drops d;
+
+	fw_drops(fw, &d);
+	return fw_drop_count(&d, name);
+}
+
 static uint64_t
 fw_drops_total(const struct fw *fw)
 {
@@ -1504,6 +1513,11 @@ fw_model_report_text(struct run *r, FILE *f)
 		if ((n = fw_drop_count(&d, "pf_memory")) > 0)
 			fprintf(f, "  state table full: %llu packets dropped "
 			    "(pf.states)\n", (unsigned long long)n);
+		if (fw->powered && fw->mods.report_text != NULL) {
+			CURVNET_SET(fw->v);
+			fw->mods.report_text(fw, f);
+			CURVNET_RESTORE();
+		}
 	}
 }
 

@@ -103,6 +103,8 @@ struct fw_modules {
 	 * "pfsync_version": "off". */
 	void		(*pfsync_report_json)(struct fw *, struct json *);
 
+	/* Optional: the firewall's pf and pfsync lines of the summary. */
+	void		(*report_text)(struct fw *, FILE *);
 	/* Optional, called at simulated time 0, at the end, and before
 	 * the firewall's kernel is freed. */
 	void		(*start)(struct fw *);
@@ -162,6 +164,8 @@ const struct fw_nic_stats *fw_nic_stats(const struct fw *, int i);
 /* Interrupts per simulated second, all NICs. */
 double		 fw_intr_rate(const struct fw *);
 double		 fw_cpu_busy(const struct fw *);
+/* Drops of one named reason ("pf_block", "ipintrq", ...) over the run. */
+uint64_t	 fw_drop_count_name(const struct fw *, const char *reason);
 /* Packets the firewall forwarded onto a wire (not pfsync's own). */
 uint64_t	 fw_forwarded(const struct fw *);
 

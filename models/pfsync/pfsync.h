@@ -88,6 +88,8 @@ const char *pfsync_version_name(const struct vnet *);
 /* Nonzero once this firewall considers its state table usable. */
 int	pfsync_sync_ok(const struct vnet *);
 
+/* The firewall's pfsync lines of the human summary. */
+void	pfsync_report_text(struct vnet *, FILE *);
 /* Writes the key "pfsync" and its object (summary.json firewalls[]). */
 void	pfsync_report_json(struct vnet *, struct json *);
 /* netstat -s -p pfsync style text. 0 or an errno. */

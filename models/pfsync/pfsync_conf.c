@@ -429,6 +429,38 @@ pfsync_json_msgs(struct json *j, const char *key, const u_int64_t *m)
 	json_obj_end(j);
 }
 
+/* Two lines of the human summary: what pfsync sent, per action. */
+void
+pfsync_report_text(struct vnet *v, FILE *f)
+{
+	struct pfsync_vnet *pv = v->vnet_pfsync;
+	struct pfsync_simstats *st;
+	u_int64_t stale = 0;
+	int i;
+
+	if (pv == NULL || strcmp(pfsync_version_name(v), "off") == 0) {
+		fprintf(f, "  pfsync off\n");
+		return;
+	}
+	st = &pv->pv_st;
+	for (i = 1; i < PFSYNC_STALE_MAX; i++)
+		stale += st->stale[i];
+	fprintf(f, "  pfsync %-8s sent %llu pkts %llu bytes, received %llu; "
+	    "stale %llu; deferred %llu (acked %llu, timeout %llu)\n",
+	    pfsync_version_name(v), (unsigned long long)st->tx_packets,
+	    (unsigned long long)st->tx_bytes,
+	    (unsigned long long)st->rx_packets, (unsigned long long)stale,
+	    (unsigned long long)st->defer_held,
+	    (unsigned long long)st->defer_acked,
+	    (unsigned long long)st->defer_timeout);
+	fprintf(f, "    messages sent:");
+	for (i = 0; i < PFSYNC_ACT_MAX; i++)
+		if (st->tx_msgs[i] != 0)
+			fprintf(f, " %s %llu", pfsync_msg_names[i],
+			    (unsigned long long)st->tx_msgs[i]);
+	fputc('\n', f);
+}
+
 void
 pfsync_report_json(struct vnet *v, struct json *j)
 {
