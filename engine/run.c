@@ -138,7 +138,7 @@ run_model_data(struct run *r, const struct model_type *mt)
 {
 	int i = model_index(mt);
 
-	return i < 0 ? NULL : r->mdata[i];
+	return i < 0 || i >= RUN_MAXMODELS ? NULL : r->mdata[i];
 }
 
 void
@@ -146,7 +146,7 @@ run_set_model_data(struct run *r, const struct model_type *mt, void *d)
 {
 	int i = model_index(mt);
 
-	if (i >= 0)
+	if (i >= 0 && i < RUN_MAXMODELS)
 		r->mdata[i] = d;
 }
 
@@ -534,7 +534,7 @@ all_types(void)
 
 	types[n++] = &sim_section;
 	types[n++] = &net_section;
-	for (i = 0; pfsim_models[i] && i < RUN_MAXMODELS; i++) {
+	for (i = 0; i < RUN_MAXMODELS && pfsim_models[i]; i++) {
 		types[n++] = pfsim_models[i]->st;
 		for (k = 0; k < 4 && pfsim_models[i]->more[k]; k++)
 			types[n++] = pfsim_models[i]->more[k];
