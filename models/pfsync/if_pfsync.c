@@ -1229,6 +1229,7 @@ pfsync_in_bus(struct pfsync_pkt *pkt, struct mbuf *m, int offset, int count)
 			sc->sc_ureq_sent = 0;
 			sc->sc_bulk_tries = 0;
 			timeout_del(&sc->sc_bulkfail_tmo);
+			/* pfsim: no carp (NCARP 0): no undemote */
 			V_pfsync_sync_ok = 1;
 			/* pfsim: results */
 			V_pfsync_st.bulk_done++;
@@ -1727,8 +1728,7 @@ pfsync_sendout(void)
 	else
 		V_pfsyncstats.pfsyncs_oerrors++;
 
-	/* start again */
-	sc->sc_len = PFSYNC_MINPKT;
+	/* pfsim: the seed's "start again" reset moved above (P110) */
 }
 
 /* if_pfsync.c (seed): pfsync_insert_state */
@@ -2285,6 +2285,7 @@ pfsync_bulk_fail(void *arg)
 		/* Pretend like the transfer was ok */
 		sc->sc_ureq_sent = 0;
 		sc->sc_bulk_tries = 0;
+		/* pfsim: no carp (NCARP 0): no undemote */
 		V_pfsync_sync_ok = 1;
 		V_pfsync_st.bulk_gave_up++;	/* pfsim: results */
 		if (V_pf_status.debug >= PF_DEBUG_MISC)
