@@ -82,7 +82,10 @@ mod_pfsync_work(struct fw_pfsync_work *w)
 static void
 mod_pfsync_report_json(struct fw *fw, struct json *j)
 {
-	json_str(j, "pfsync_version", pfsync_version_name(fw_vnet(fw)));
+	/* Off (crashed): fw wrote the version; the counters are zero. */
+	if (fw_vnet(fw) != NULL)
+		json_str(j, "pfsync_version",
+		    pfsync_version_name(fw_vnet(fw)));
 	pfsync_report_json(fw_vnet(fw), j);
 }
 

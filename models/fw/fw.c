@@ -201,6 +201,17 @@ fw_add_route(struct fw *fw, const char *word)
 	    ntohl(gw.s_addr), rt->ifp) == 0 ? 0 : -1;
 }
 
+/* Is net the firewall's pfsync.syncdev (for --capture sync)? */
+static int
+fw_is_syncnet(const struct fw *fw, const char *net)
+{
+	/* Only called in a run, where pfsync's keys are declared. */
+	const char *dev = fw->sec != NULL ?
+	    conf_str(fw->sec, "pfsync.syncdev") : "sync";
+
+	return strcmp(dev, net) == 0;
+}
+
 static int
 fw_nic_attach(struct fw *fw, int i, const char *net, char *err,
     size_t errlen)
@@ -242,7 +253,7 @@ fw_nic_attach(struct fw *fw, int i, const char *net, char *err,
 	ifp->if_transmit = fw_nic_transmit;
 	pktq_init(&nic->ring, (uint32_t)fw->rx_ring);
 	if (fw->run != NULL && run_capture_iface(fw->run, nic->iface,
-	    strstr(net, "sync") != NULL) != 0)
+	    fw_is_syncnet(fw, net)) != 0)
 		return fw_err(fw, "nets", err, errlen,
 		    "cannot open the capture of %s", ifp->if_xname);
 	return 0;
@@ -1170,6 +1181,18 @@ fw_drop_count_name(const struct fw *fw, const char *name)
 	return fw_drop_count(&d, name);
 }
 
+/* pfsync frames this firewall put on its wires, over the run. */
+static uint64_t
+fw_pfsync_sent(const struct fw *fw)
+{
+	uint64_t n = 0;
+	int k;
+
+	for (k = 0; k < fw->node->nifs; k++)
+		n += fw->node->ifs[k]->port->st.tx_sync_frames;
+	return n;
+}
+
 static uint64_t
 fw_drops_total(const struct fw *fw)
 {
@@ -1246,13 +1269,12 @@ fw_report_json(struct fw *fw, struct json *j)
 	if (!fw->powered) {
 		/* Powered off: no pf, no pfsync (the last boot's counters
 		 * died with it). */
-		json_str(j, "pfsync_version", fw->pfsync_version ?
-		    fw->pfsync_version : "off");
-		json_obj_begin(j, "pfsync");
-		json_str(j, "version", fw->pfsync_version ?
-		    fw->pfsync_version : "off");
-		json_bool(j, "running", false);
-		json_obj_end(j);
+		/* The configured engine (in a run, pfsync's key exists). */
+		json_str(j, "pfsync_version", fw->sec != NULL &&
+		    fw->run != NULL ? conf_str(fw->sec, "pfsync") :
+		    fw->pfsync_version ? fw->pfsync_version : "off");
+		if (fw->mods.pfsync_report_json != NULL)
+			fw->mods.pfsync_report_json(fw, j);
 	} else if (fw->mods.pfsync_report_json != NULL)
 		fw->mods.pfsync_report_json(fw, j);
 	else
@@ -1438,8 +1460,9 @@ fw_model_ts_header(struct run *r, FILE *f)
 	int i;
 
 	FOREACH_FW(fw, w, i) {
-		fprintf(f, ",%s_cpu_busy,%s_forwarded,%s_drops,%s_states",
-		    fw->name, fw->name, fw->name, fw->name);
+		fprintf(f, ",%s_cpu_busy,%s_forwarded,%s_drops,%s_pf_drops,"
+		    "%s_pfsync_tx,%s_states", fw->name, fw->name, fw->name,
+		    fw->name, fw->name, fw->name);
 		if (fw->mods.ts_header != NULL) {
 			CURVNET_SET(fw->v);
 			fw->mods.ts_header(fw, f);
@@ -1458,18 +1481,27 @@ fw_model_ts_row(struct run *r, FILE *f)
 	int i;
 
 	FOREACH_FW(fw, w, i) {
+		uint64_t pfd, ps;
+
 		busy = fw_busy_ns(fw, -1);
 		drops = fw_drops_total(fw);
-		fprintf(f, ",%.4f,%llu,%llu,%u", now > fw->ts_t ?
+		pfd = fw_drop_count_name(fw, "pf_block") +
+		    fw_drop_count_name(fw, "pf_state_mismatch");
+		ps = fw_pfsync_sent(fw);
+		fprintf(f, ",%.4f,%llu,%llu,%llu,%llu,%u", now > fw->ts_t ?
 		    (double)(busy - fw->ts_busy) / (now - fw->ts_t) : 0.0,
 		    (unsigned long long)(fw->forwarded - fw->ts_fwd),
 		    (unsigned long long)(drops - fw->ts_drops),
+		    (unsigned long long)(pfd - fw->ts_pfdrops),
+		    (unsigned long long)(ps - fw->ts_pfsync),
 		    fw->powered && fw->v->vnet_pf != NULL ?
 		    fw->v->vnet_pf->pf_status.states : 0);
 		fw->ts_t = now;
 		fw->ts_busy = busy;
 		fw->ts_fwd = fw->forwarded;
 		fw->ts_drops = drops;
+		fw->ts_pfdrops = pfd;
+		fw->ts_pfsync = ps;
 		if (fw->mods.ts_row != NULL) {
 			CURVNET_SET(fw->v);
 			fw->mods.ts_row(fw, f);

@@ -107,7 +107,7 @@ struct fw {
 
 	/* timeseries: values at the previous row */
 	simtime_t	 ts_t, ts_busy;
-	uint64_t	 ts_fwd, ts_drops;
+	uint64_t	 ts_fwd, ts_drops, ts_pfsync, ts_pfdrops;
 };
 
 #endif

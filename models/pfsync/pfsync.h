@@ -90,7 +90,8 @@ int	pfsync_sync_ok(const struct vnet *);
 
 /* The firewall's pfsync lines of the human summary. */
 void	pfsync_report_text(struct vnet *, FILE *);
-/* Writes the key "pfsync" and its object (summary.json firewalls[]). */
+/* Writes the key "pfsync" and its object (summary.json firewalls[]);
+ * v NULL (a firewall that is off) writes every key with zeros. */
 void	pfsync_report_json(struct vnet *, struct json *);
 /* netstat -s -p pfsync style text. 0 or an errno. */
 int	pfsync_write_stats(struct vnet *, FILE *);

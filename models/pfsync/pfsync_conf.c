@@ -310,7 +310,7 @@ pfsync_detach(struct vnet *v)
 const char *
 pfsync_version_name(const struct vnet *v)
 {
-	if (v->vnet_pfsync == NULL)
+	if (v == NULL || v->vnet_pfsync == NULL)
 		return ("off");
 	return (pfsync_version_names[v->vnet_pfsync->pv_conf.version]);
 }
@@ -464,7 +464,8 @@ pfsync_report_text(struct vnet *v, FILE *f)
 void
 pfsync_report_json(struct vnet *v, struct json *j)
 {
-	struct pfsync_vnet *pv = v->vnet_pfsync;
+	/* v == NULL: a firewall that is off: every key, zero. */
+	struct pfsync_vnet *pv = v != NULL ? v->vnet_pfsync : NULL;
 	struct pfsync_simstats z, *st;
 	struct pfsyncstats zs, *ps;
 	u_int64_t stale = 0;
