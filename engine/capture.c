@@ -184,7 +184,7 @@ capture_close(struct capture *c)
 	if (c == NULL || --c->refs > 0)
 		return 0;
 	if (c->ng != NULL) {
-		rv = c->err || fclose(c->ng) != 0 ? -1 : 0;
+		rv = fclose(c->ng) != 0 || c->err ? -1 : 0;
 		free(c);
 		return rv;
 	}

@@ -179,9 +179,11 @@ param_parse(enum param_type t, const char *text, int64_t *iv, double *rv)
 	case PT_PKTRATE:
 		if (parse_unit(text, pps_units, &d) != 0)
 			return -1;
+		if (d < 0 || d > 9.2e18)
+			return -1;
 		*rv = d;
 		*iv = (int64_t)llround(d);
-		return d < 0 ? -1 : 0;
+		return 0;
 	case PT_SIZE:
 		if (parse_unit(text, size_units, &d) != 0)
 			return -1;
@@ -194,6 +196,8 @@ param_parse(enum param_type t, const char *text, int64_t *iv, double *rv)
 		if (strcmp(end, "%") == 0)
 			d /= 100;
 		else if (*end != '\0')
+			return -1;
+		if (d < -9.2e18 || d > 9.2e18)
 			return -1;
 		*rv = d;
 		*iv = (int64_t)d;
@@ -400,9 +404,11 @@ parse_header(struct conf *c, char *p, int line, struct conf_section **cur,
 		    c->path, line, type);
 		return -1;
 	}
-	if (strpbrk(name, " \t.") != NULL) {
-		seterr(err, errlen, "%s:%d: [%s %s]: a name is one word "
-		    "without dots", c->path, line, type, name);
+	if (strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "0123456789_-") != strlen(name) || strlen(name) > 31) {
+		seterr(err, errlen, "%s:%d: [%s %s]: a name is one word of at "
+		    "most 31 letters, digits, '_' or '-'", c->path, line, type,
+		    name);
 		return -1;
 	}
 	if ((*cur = conf_find(c, type, name)) != NULL ||

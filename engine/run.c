@@ -273,6 +273,44 @@ mkdirs(const char *path)
 	return 0;
 }
 
+/*
+ * The results directory is replaced whole at the end, so refuse to
+ * replace anything that is not an earlier run's results (a summary.json
+ * in it) or empty: a mistyped --out must never delete a directory.
+ */
+static int
+check_outdir(struct run *r, char *err, size_t errlen)
+{
+	struct stat st;
+	char p[1600];
+	DIR *d;
+	struct dirent *de;
+	int empty = 1;
+
+	if (stat(r->outdir, &st) != 0)
+		return 0;
+	if (!S_ISDIR(st.st_mode)) {
+		snprintf(err, errlen, "pfsim: %s exists and is not a "
+		    "directory: not replacing it", r->outdir);
+		return -1;
+	}
+	snprintf(p, sizeof(p), "%s/summary.json", r->outdir);
+	if (stat(p, &st) == 0)
+		return 0;
+	if ((d = opendir(r->outdir)) != NULL) {
+		while ((de = readdir(d)) != NULL)
+			if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
+				empty = 0;
+		closedir(d);
+	}
+	if (empty)
+		return 0;
+	snprintf(err, errlen, "pfsim: %s is not empty and holds no "
+	    "summary.json: not a pfsim results directory, not replacing it "
+	    "(choose another --out or sim.name)", r->outdir);
+	return -1;
+}
+
 /* Leftovers of runs that were killed: ".NAME.tmp.PID" with PID gone. */
 static void
 clean_stale(const char *outdir)
@@ -328,7 +366,7 @@ ts_sample(void *arg)
 			pfsim_models[i]->ts_row(r, r->ts);
 	fputc('\n', r->ts);
 	if (now + r->interval <= r->duration)
-		ev_schedule(r->w->q, &r->ts_ev, now + r->interval);
+		ev_schedule_bounded(r->w->q, &r->ts_ev, now + r->interval);
 }
 
 static void
@@ -464,9 +502,10 @@ write_summary(struct run *r, const char *path, double wall, bool tostdout)
 }
 
 /* --dump-states: the firewalls' state tables (states-NODE.txt, written
- * by the firewall model) on stdout after the summary. */
+ * by the firewall model) after the summary (on stderr with --json, so
+ * stdout stays one JSON document). */
 static void
-dump_states(const char *dir)
+dump_states(const char *dir, FILE *out)
 {
 	DIR *d = opendir(dir);
 	struct dirent *de;
@@ -495,9 +534,9 @@ dump_states(const char *dir)
 		snprintf(p, sizeof(p), "%.1000s/%.255s", dir, names[i]);
 		if ((f = fopen(p, "r")) == NULL)
 			continue;
-		printf("\n== %s\n", names[i]);
+		fprintf(out, "\n== %s\n", names[i]);
 		while ((got = fread(buf, 1, sizeof(buf), f)) > 0)
-			fwrite(buf, 1, got, stdout);
+			fwrite(buf, 1, got, out);
 		fclose(f);
 	}
 }
@@ -762,8 +801,19 @@ run_main(const struct run_opts *o)
 		    "merged or none", r.capmode);
 		goto usage;
 	}
-	if (*conf_str(r.sim, "name"))
-		snprintf(r.name, sizeof(r.name), "%s", conf_str(r.sim, "name"));
+	if (*conf_str(r.sim, "name")) {
+		const char *nm = conf_str(r.sim, "name");
+
+		if (strspn(nm, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRS"
+		    "TUVWXYZ0123456789_-.") != strlen(nm) || nm[0] == '.') {
+			snprintf(err, sizeof(err), "%s:%d: sim.name: '%s': "
+			    "expected a plain name (letters, digits, _ - .), "
+			    "not a path: use --out for another directory",
+			    conf_path(r.conf), conf_line(r.sim, "name"), nm);
+			goto usage;
+		}
+		snprintf(r.name, sizeof(r.name), "%s", nm);
+	}
 	else
 		scenario_name(o->scenario, r.name, sizeof(r.name));
 	if (o->outdir)
@@ -803,6 +853,8 @@ run_main(const struct run_opts *o)
 		snprintf(r.tmpdir, sizeof(r.tmpdir), "%.900s/.%.200s.tmp.%ld",
 		    path, base, (long)getpid());
 	}
+	if (check_outdir(&r, err, sizeof(err)) != 0)
+		goto usage;
 	clean_stale(r.outdir);
 	rmtree(r.tmpdir);
 	snprintf(path, sizeof(path), "%s/pcap", r.tmpdir);
@@ -843,7 +895,7 @@ run_main(const struct run_opts *o)
 		if (pfsim_models[i]->start)
 			pfsim_models[i]->start(&r);
 	ev_init(&r.ts_ev, ts_sample, &r, NULL);
-	ev_schedule(r.w->q, &r.ts_ev, r.interval);
+	ev_schedule_bounded(r.w->q, &r.ts_ev, r.interval);
 	chunk = r.duration / 200 > 0 ? r.duration / 200 : 1;
 	for (t = 0; t < r.duration && !run_interrupted;) {
 		t = t + chunk < r.duration ? t + chunk : r.duration;
@@ -878,7 +930,11 @@ run_main(const struct run_opts *o)
 		status = 0;
 	}
 	if (o->dump_states)
-		dump_states(r.outdir);
+		dump_states(r.outdir, o->json ? stderr : stdout);
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "pfsim: writing the summary to stdout failed\n");
+		status = 1;
+	}
 	goto out;
 usage:
 	fprintf(stderr, "%s\n", err);

@@ -654,9 +654,9 @@ test_err_syntax(void **state)
 	expect_parse_error("[sim x]\n",
 	    "t.conf:1: section [sim] takes no name");
 	expect_parse_error("[net a.b]\n",
-	    "t.conf:1: [net a.b]: a name is one word without dots");
+	    "t.conf:1: [net a.b]: a name is one word of at most 31 letters, digits, '_' or '-'");
 	expect_parse_error("[net a b]\n",
-	    "t.conf:1: [net a b]: a name is one word without dots");
+	    "t.conf:1: [net a b]: a name is one word of at most 31 letters, digits, '_' or '-'");
 }
 
 static void
@@ -664,7 +664,7 @@ test_err_name_with_tab(void **state)
 {
 	(void)state;
 	expect_parse_error("[net a\tb]\n",
-	    "t.conf:1: [net a\tb]: a name is one word without dots");
+	    "t.conf:1: [net a\tb]: a name is one word of at most 31 letters, digits, '_' or '-'");
 }
 
 int
