@@ -147,7 +147,7 @@ json_real(struct json *j, const char *key, double v)
 {
 	json_member(j, key);
 	if (isfinite(v))
-		fprintf(j->f, "%.6g", v);
+		fprintf(j->f, "%.9g", v);
 	else
 		fputs("null", j->f);
 }

@@ -1,7 +1,7 @@
 /*
  * A small streaming JSON writer with deterministic output: keys appear in
  * the order written, numbers in fixed formats (integers exact, reals with
- * %.6g), strings escaped. Used for summary.json.
+ * %.9g), strings escaped. Used for summary.json.
  */
 #ifndef ENGINE_JSON_H
 #define ENGINE_JSON_H
