@@ -487,10 +487,12 @@ set_key(struct conf *c, struct conf_section *s, const char *key,
 			    "at line %d)", where, line, kn, kv->line);
 			return -1;
 		}
-		kv_set(kv, val, line);
+		/* --set (line 0) keeps the key's line in the file, so that
+		 * later errors about the value still name a real line. */
+		kv_set(kv, val, line ? line : kv->line);
 		return 0;
 	}
-	kv_add(s, key, val, line, ps);
+	kv_add(s, key, val, line ? line : s->line, ps);
 	return 0;
 }
 
