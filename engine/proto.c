@@ -118,6 +118,33 @@ frame_ip4(struct pkt *p, const uint8_t *smac, const uint8_t *dmac,
 }
 
 void
+frame_udp4(struct pkt *p, const uint8_t *smac, const uint8_t *dmac,
+    uint32_t src, uint32_t dst, uint16_t sport, uint16_t dport,
+    const void *head, uint32_t hlen, uint32_t paylen, uint8_t ttl,
+    uint16_t id)
+{
+	struct udp_hdr *uh = (struct udp_hdr *)(p->data + ETHER_HDR_LEN + 20);
+	uint8_t *pl = (uint8_t *)(uh + 1);
+	uint32_t ulen = sizeof(*uh) + paylen;
+
+	if (hlen > paylen)
+		hlen = paylen;
+	if (hlen > 0)
+		memcpy(pl, head, hlen);
+	memset(pl + hlen, 0, paylen - hlen);
+	uh->sport = htons(sport);
+	uh->dport = htons(dport);
+	uh->len = htons((uint16_t)ulen);
+	uh->sum = 0;
+	/* The zeros after head add nothing to the sum. */
+	uh->sum = in4_l4_cksum_part(src, dst, IPPROTO_UDP_, uh,
+	    sizeof(*uh) + hlen, ulen);
+	if (uh->sum == 0)
+		uh->sum = 0xffff;
+	frame_ip4(p, smac, dmac, src, dst, IPPROTO_UDP_, ttl, id, ulen);
+}
+
+void
 ether_multicast_mac(uint32_t group, uint8_t *mac)
 {
 	mac[0] = 0x01;

@@ -103,6 +103,16 @@ pkt_ip(struct pkt *p)
 void	frame_ip4(struct pkt *p, const uint8_t *smac, const uint8_t *dmac,
 	    uint32_t src, uint32_t dst, uint8_t proto, uint8_t ttl,
 	    uint16_t id, uint32_t plen);
+/*
+ * A whole UDP/IPv4 frame in p: a payload of paylen bytes whose first
+ * hlen bytes are head (may be NULL when hlen is 0) and the rest zeros,
+ * the UDP header with its checksum (0 sent as 0xffff), then frame_ip4.
+ * Addresses host order, ports host order.
+ */
+void	frame_udp4(struct pkt *p, const uint8_t *smac, const uint8_t *dmac,
+	    uint32_t src, uint32_t dst, uint16_t sport, uint16_t dport,
+	    const void *head, uint32_t hlen, uint32_t paylen, uint8_t ttl,
+	    uint16_t id);
 /* Recompute the IP header checksum (after a TTL change, say). */
 void	ip4_fix_cksum(struct ip4_hdr *);
 /* Multicast group address to Ethernet MAC (01:00:5e + low 23 bits). */

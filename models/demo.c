@@ -42,25 +42,14 @@ demo_send(void *arg)
 	struct demo *d = arg;
 	struct world *w = d->src->node->world;
 	struct pkt *p = pkt_alloc(w->pool);
-	struct udp_hdr *uh;
-	uint32_t ulen = sizeof(*uh) + d->size;
 
 	ev_schedule(w->q, &d->tx, world_now(w) + d->gap);
 	if (p == NULL) {
 		d->tx_fail++;
 		return;
 	}
-	uh = (struct udp_hdr *)(p->data + ETHER_HDR_LEN + 20);
-	memset(uh, 0, ulen);
-	uh->sport = htons(9000);
-	uh->dport = htons(9);
-	uh->len = htons((uint16_t)ulen);
-	uh->sum = in4_l4_cksum(d->src->addr, d->dst->addr, IPPROTO_UDP_, uh,
-	    ulen);
-	if (uh->sum == 0)
-		uh->sum = 0xffff;
-	frame_ip4(p, d->src->mac, d->dst->mac, d->src->addr, d->dst->addr,
-	    IPPROTO_UDP_, 64, d->ipid++, ulen);
+	frame_udp4(p, d->src->mac, d->dst->mac, d->src->addr, d->dst->addr,
+	    9000, 9, NULL, 0, d->size, 64, d->ipid++);
 	p->t_sent = world_now(w);
 	d->sent++;
 	if (iface_output(d->src, p) != 0)

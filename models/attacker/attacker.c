@@ -544,25 +544,14 @@ atk_forge(struct attacker *a, struct pfsync_state *sp, int dir)
 static struct pkt *
 atk_udp(struct attacker *a)
 {
-	struct udp_hdr *uh;
-	uint32_t ulen = sizeof(*uh) + a->payload;
 	struct pkt *p;
 
 	if ((p = pkt_alloc(a->w->pool)) == NULL) {
 		a->pool_failures++;
 		return NULL;
 	}
-	uh = (struct udp_hdr *)(p->data + ETHER_HDR_LEN +
-	    sizeof(struct ip4_hdr));
-	memset(uh, 0, ulen);
-	uh->sport = htons(a->sport);
-	uh->dport = htons(a->dport);
-	uh->len = htons((uint16_t)ulen);
-	uh->sum = in4_l4_cksum(a->saddr, a->daddr, IPPROTO_UDP_, uh, ulen);
-	if (uh->sum == 0)
-		uh->sum = 0xffff;
-	frame_ip4(p, a->ifp->mac, a->dmac, a->saddr, a->daddr, IPPROTO_UDP_,
-	    a->ttl, a->ipid++, ulen);
+	frame_udp4(p, a->ifp->mac, a->dmac, a->saddr, a->daddr, a->sport,
+	    a->dport, NULL, 0, a->payload, a->ttl, a->ipid++);
 	return p;
 }
 

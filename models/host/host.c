@@ -325,13 +325,6 @@ host_via(const struct host *h, const struct node *nd)
 	return NULL;
 }
 
-uint16_t
-host_l4_cksum(uint32_t src, uint32_t dst, uint8_t proto, const void *seg,
-    uint32_t len, uint32_t seglen)
-{
-	return in4_l4_cksum_part(src, dst, proto, seg, len, seglen);
-}
-
 /*
  * A UDP datagram of len payload bytes. The first 8 payload bytes carry
  * the sender's sequence number (big-endian); the rest are zeros.
@@ -342,9 +335,7 @@ udp_output(struct host *h, struct flow_stats *st, uint32_t flowid,
     uint32_t len, uint64_t seq)
 {
 	struct pkt *p = pkt_alloc(h->w->pool);
-	struct udp_hdr *uh;
-	uint8_t *pl;
-	uint32_t ulen = sizeof(*uh) + len;
+	uint8_t head[8];
 	int i;
 
 	if (p == NULL) {
@@ -353,21 +344,10 @@ udp_output(struct host *h, struct flow_stats *st, uint32_t flowid,
 			st->local_drops++;
 		return ENOBUFS;
 	}
-	uh = (struct udp_hdr *)(p->data + ETHER_HDR_LEN + 20);
-	pl = (uint8_t *)(uh + 1);
-	memset(pl, 0, len);
-	for (i = 0; i < 8 && (uint32_t)i < len; i++)
-		pl[i] = (uint8_t)(seq >> (56 - 8 * i));
-	uh->sport = htons(sport);
-	uh->dport = htons(dport);
-	uh->len = htons((uint16_t)ulen);
-	uh->sum = 0;
-	uh->sum = host_l4_cksum(h->ifp->addr, daddr, IPPROTO_UDP_, uh,
-	    sizeof(*uh) + (len < 8 ? len : 8), ulen);
-	if (uh->sum == 0)
-		uh->sum = 0xffff;
-	frame_ip4(p, h->ifp->mac, dmac, h->ifp->addr, daddr, IPPROTO_UDP_,
-	    h->tcp.ttl, h->ip_id++, ulen);
+	for (i = 0; i < 8; i++)
+		head[i] = (uint8_t)(seq >> (56 - 8 * i));
+	frame_udp4(p, h->ifp->mac, dmac, h->ifp->addr, daddr, sport, dport,
+	    head, len < 8 ? len : 8, len, h->tcp.ttl, h->ip_id++);
 	p->flow = flowid;
 	p->t_sent = world_now(h->w);
 	return host_output(h, p, st);
@@ -385,7 +365,7 @@ udp_input(struct host *h, uint32_t src, const uint8_t *seg, uint32_t len)
 		h->st.rx_bad++;
 		return;
 	}
-	if (uh->sum != 0 && host_l4_cksum(src, h->ifp->addr, IPPROTO_UDP_,
+	if (uh->sum != 0 && in4_l4_cksum_part(src, h->ifp->addr, IPPROTO_UDP_,
 	    uh, ulen, ulen) != 0) {
 		h->st.rx_badsum++;
 		return;
@@ -432,7 +412,7 @@ host_input(struct iface *ifp, struct pkt *p, void *arg)
 			h->st.rx_bad++;
 			break;
 		}
-		if (host_l4_cksum(src, h->ifp->addr, IPPROTO_TCP_, seg,
+		if (in4_l4_cksum_part(src, h->ifp->addr, IPPROTO_TCP_, seg,
 		    tl - hl, tl - hl) != 0) {
 			h->st.rx_badsum++;
 			break;

@@ -167,16 +167,6 @@ int		 udp_output(struct host *, struct flow_stats *, uint32_t flowid,
 		    const uint8_t *dmac, uint16_t sport, uint32_t daddr,
 		    uint16_t dport, uint32_t len, uint64_t seq);
 
-/*
- * TCP/UDP checksum with the IPv4 pseudo-header (addresses in host
- * order), summing len bytes of seg but declaring seglen in the
- * pseudo-header: bytes past len are zeros (our payloads). RFC 1071's
- * byte-order independent sum, 32 bits at a time; the result goes into
- * the header as is, and over a received segment it is 0 when correct.
- */
-uint16_t	 host_l4_cksum(uint32_t src, uint32_t dst, uint8_t proto,
-		    const void *seg, uint32_t len, uint32_t seglen);
-
 /* tcp.c */
 struct tcb	*tcp_create(struct host *, uint32_t faddr, uint16_t fport,
 		    uint16_t lport);

@@ -409,7 +409,7 @@ tcp_xmit(struct tcb *tp, uint32_t seq, uint32_t len, uint8_t flags)
 	th->urp = 0;
 	memcpy(th + 1, opt, optlen);
 	memset((uint8_t *)th + thlen, 0, len);
-	th->sum = host_l4_cksum(h->ifp->addr, tp->faddr, IPPROTO_TCP_, th,
+	th->sum = in4_l4_cksum_part(h->ifp->addr, tp->faddr, IPPROTO_TCP_, th,
 	    thlen, thlen + len);
 	frame_ip4(p, h->ifp->mac, tp->dmac, h->ifp->addr, tp->faddr,
 	    IPPROTO_TCP_, tp->p->ttl, h->ip_id++, thlen + len);

@@ -467,9 +467,16 @@ pfp_host1(struct pfp *p, struct pfp_host *h)
 	return (0);
 }
 
+/*
+ * One element, or a "{ a, b, ... }" list of them (pfctl's list syntax);
+ * elements of size sz go to base[0..*n). what names them in errors.
+ */
 static int
-pfp_hosts(struct pfp *p, struct pfp_host *hs, int *n)
+pfp_list(struct pfp *p, void *base, size_t sz, int *n,
+    int (*one)(struct pfp *, void *), const char *what)
 {
+	char *e = base;
+
 	*n = 0;
 	if (pfp_accept(p, "{")) {
 		while (!pfp_accept(p, "}")) {
@@ -478,16 +485,28 @@ pfp_hosts(struct pfp *p, struct pfp_host *hs, int *n)
 			if (pfp_accept(p, ","))
 				continue;
 			if (*n == PFP_MAXLIST)
-				return (pfp_error(p, "address list too long"));
-			if (pfp_host1(p, &hs[(*n)++]) != 0)
+				return (pfp_error(p, "%s list too long", what));
+			if (one(p, e + sz * (size_t)(*n)++) != 0)
 				return (-1);
 		}
 		if (*n == 0)
-			return (pfp_error(p, "empty address list"));
+			return (pfp_error(p, "empty %s list", what));
 		return (0);
 	}
 	*n = 1;
-	return (pfp_host1(p, &hs[0]));
+	return (one(p, e));
+}
+
+static int
+pfp_host1_v(struct pfp *p, void *h)
+{
+	return (pfp_host1(p, h));
+}
+
+static int
+pfp_hosts(struct pfp *p, struct pfp_host *hs, int *n)
+{
+	return (pfp_list(p, hs, sizeof(*hs), n, pfp_host1_v, "address"));
 }
 
 static int
@@ -557,26 +576,15 @@ pfp_port1(struct pfp *p, struct pfp_port *pp)
 }
 
 static int
+pfp_port1_v(struct pfp *p, void *pp)
+{
+	return (pfp_port1(p, pp));
+}
+
+static int
 pfp_ports(struct pfp *p, struct pfp_port *ps, int *n)
 {
-	*n = 0;
-	if (pfp_accept(p, "{")) {
-		while (!pfp_accept(p, "}")) {
-			if (pfp_peek(p) == NULL)
-				return (pfp_syntax(p));
-			if (pfp_accept(p, ","))
-				continue;
-			if (*n == PFP_MAXLIST)
-				return (pfp_error(p, "port list too long"));
-			if (pfp_port1(p, &ps[(*n)++]) != 0)
-				return (-1);
-		}
-		if (*n == 0)
-			return (pfp_error(p, "empty port list"));
-		return (0);
-	}
-	*n = 1;
-	return (pfp_port1(p, &ps[0]));
+	return (pfp_list(p, ps, sizeof(*ps), n, pfp_port1_v, "port"));
 }
 
 /* pfctl.c: parse_flags */

@@ -346,14 +346,8 @@ void	pfsync_bulk_fail(void *);
 
 void	pfsyncintr(void);
 
-/* The pf hooks (also in models/pf/pf_pfsync.h). */
-void	pfsync_insert_state(struct pf_state *);
-void	pfsync_update_state(struct pf_state *);
-void	pfsync_delete_state(struct pf_state *);
-void	pfsync_clear_states(u_int32_t, const char *);
-int	pfsync_defer(struct pf_state *, struct mbuf *);
-int	pfsync_up(void);
-int	pfsync_state_in_use(struct pf_state *);
+/* The pf hooks: declared once, in models/pf/pf_pfsync.h. */
+#include "models/pf/pf_pfsync.h"
 
 /* ------------------------------------------------------------------ */
 /* v4 and v4-split (if_pfsync_v4.c)                                    */

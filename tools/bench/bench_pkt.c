@@ -45,21 +45,13 @@ send_one(struct chain *c)
 {
 	struct iface *src = c->out[0], *dst = c->in[c->hops];
 	struct pkt *p = pkt_alloc(c->w->pool);
-	struct udp_hdr *uh;
-	uint32_t ulen = sizeof(*uh) + 64;
 
 	if (p == NULL) {
 		c->dropped++;
 		return;
 	}
-	uh = (struct udp_hdr *)(p->data + ETHER_HDR_LEN + 20);
-	memset(uh, 0, ulen);
-	uh->sport = htons(9000);
-	uh->dport = htons(9);
-	uh->len = htons((uint16_t)ulen);
-	uh->sum = in4_l4_cksum(src->addr, dst->addr, IPPROTO_UDP_, uh, ulen);
-	frame_ip4(p, src->mac, c->in[1]->mac, src->addr, dst->addr,
-	    IPPROTO_UDP_, 64, c->ipid++, ulen);
+	frame_udp4(p, src->mac, c->in[1]->mac, src->addr, dst->addr, 9000, 9,
+	    NULL, 0, 64, 64, c->ipid++);
 	c->sent++;
 	if (iface_output(src, p) != 0)
 		c->dropped++;

@@ -1,7 +1,7 @@
 # attack_clr.conf: one forged CLR from the sync net wipes every state of
 # fwA's creatorid on both firewalls and the split flow stalls; with TTL
 # 254 it is counted badttl and changes nothing.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../lib.sh"
 full=$((2000 * 1460 * 8))
 run clr "$S/attack_clr.conf"
 hid=$(fw clr fwA '.pf.hostid')

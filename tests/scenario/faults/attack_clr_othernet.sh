@@ -1,6 +1,6 @@
 # attack_clr_othernet.conf: a CLR that arrives on another interface is
 # dropped by pfsync's interface check (badif), or by pf before it.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../lib.sh"
 run on "$S/attack_clr_othernet.conf"
 check "eve sent its CLR" "$(j on '.attackers[0].sent_packets') == 1"
 check "fwA: pf passed it, pfsync dropped it (badif)" \

@@ -1,7 +1,7 @@
 # attack_ins.conf: a forged INS from the sync net opens the ruleset to a
 # UDP flow it blocks; with TTL 254 it is counted badttl and the flow
 # stays blocked.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../lib.sh"
 run ins "$S/attack_ins.conf"
 check "mallory's datagrams blocked before the INS" \
     "$(fw ins fwA '.drops.pf_block') >= 190"

@@ -1,7 +1,7 @@
 # attack_ureq_flood.conf: 200 forged bulk requests per second make fwA
 # walk and send its 20,000 states each time; its CPU saturates and the
 # stream it forwards collapses.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../lib.sh"
 run base "$S/attack_ureq_flood.conf" --set attacker.eve.at=100s
 run flood "$S/attack_ureq_flood.conf"
 check "fwA holds the fill's states" "$(fw flood fwA '.pf.states') >= 20000"

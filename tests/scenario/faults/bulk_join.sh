@@ -3,7 +3,7 @@
 # on fwB afterwards; a split stream opened during the bulk runs at full
 # rate. With the seed's burst pacing most states, and BUS END in the
 # last packet, are lost at fwA's sync interface queue.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../lib.sh"
 SMALL="--duration 40s --set firewall.fwB.boot=8s
     --set flow.split.start=10s --set flow.split.stop=20s"
 for f in fill1 fill2 fill3 fill4; do

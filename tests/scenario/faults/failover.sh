@@ -2,7 +2,7 @@
 # pfsync (maxupdates 32) the transfer goes on through fwB; without it the
 # connection dies; with the default maxupdates 128 it depends on the
 # crash instant.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../lib.sh"
 full=$((2000 * 1460 * 8))
 run v5 "$S/failover.conf"
 check "fwA crashed and stayed off" \

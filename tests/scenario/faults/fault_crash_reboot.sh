@@ -1,7 +1,7 @@
 # fault_crash_reboot.conf: fwA down 3-5 s. After the reboot it has a new
 # hostid, bulk-syncs from fwB (its own states only) and forwards again;
 # the split stream it carried is lost.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../lib.sh"
 run cr "$S/fault_crash_reboot.conf"
 check "crash then reboot" \
     "$(fw cr fwA '([.power.events[].what] == ["crash", "reboot"] and .power.on) | if . then 1 else 0 end')"

@@ -1,7 +1,7 @@
 # fault_sync_corrupt.conf: 10% of sync frames with a flipped bit. No
 # crash; the damage pfsync can see is counted by its netstat counters;
 # what it cannot see (a flipped sequence number) stalls the split stream.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../lib.sh"
 run c "$S/fault_sync_corrupt.conf"
 check "frames were corrupted" \
     "$(j c '.nets[] | select(.name == "sync") | .faults.corrupt') > 500"

@@ -3,7 +3,7 @@
 # bursts of the same long-run rate can lose every update of a stretch
 # and stall it for good (nothing repeats a lost update, and a blocked
 # flow makes no new ones).
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../lib.sh"
 stalled=0
 for seed in 1 2 3 4 5; do
 	run i$seed "$S/fault_sync_loss.conf" --seed $seed

@@ -1,7 +1,7 @@
 # fault_sync_partition.conf: sync down 3-5 s. New split connections
 # complete after the heal (SYN retries), the split stream stalls for
 # good, and both state tables hold the same states at the end.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../lib.sh"
 run p "$S/fault_sync_partition.conf"
 check "frames dropped while the sync net was down" \
     "$(j p '.nets[] | select(.name == "sync") | .drops.down') > 0"

@@ -1,6 +1,6 @@
 # fault_sync_reorder.conf: reordered and duplicated pfsync frames break
 # nothing: older updates are refused as stale, duplicates are harmless.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../lib.sh"
 run r "$S/fault_sync_reorder.conf"
 check "frames were reordered" \
     "$(j r '.nets[] | select(.name == "sync") | .faults.reorder') > 1000"

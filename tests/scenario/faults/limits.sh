@@ -1,7 +1,7 @@
 # Bounded resources: each limit, when reached, is counted and reported,
 # never a crash or a hang; a scenario that may need more memory than
 # sim.mem_limit is refused (exit 2).
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../lib.sh"
 run ev "$S/fault_ev_limit.conf"
 check "ev_limit: events refused and counted" \
     "$(j ev '.engine.event_limit_drops') > 0"

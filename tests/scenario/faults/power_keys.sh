@@ -1,6 +1,6 @@
 # boot, crash and reboot are checked at load: bad schedules exit 2 with
 # FILE:LINE: firewall.NAME.KEY.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../lib.sh"
 bad()
 {
 	desc=$1

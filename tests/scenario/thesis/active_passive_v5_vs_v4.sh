@@ -1,6 +1,6 @@
 # Thesis: v5 sends fewer pfsync packets than v4 for the same traffic in
 # an active-passive pair.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../lib.sh"
 run v5 "$S/active_passive.conf" --duration 4s --capture none
 run v4 "$S/active_passive.conf" --duration 4s --capture none \
     --set firewall.fwA.pfsync=v4 --set firewall.fwB.pfsync=v4

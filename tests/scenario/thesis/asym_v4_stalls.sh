@@ -1,6 +1,6 @@
 # Thesis: under pfsync v4 a split TCP flow stalls: below 20% of the
 # one-firewall goodput at 1,000 pps and above.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../lib.sh"
 for r in 1000 5000; do
 	run single$r "$S/single_fw.conf" --duration 4s --set flow.bulk.rate=${r}pps
 	run v4_$r "$S/asym_tcp_v4.conf" --duration 4s --capture none --set flow.bulk.rate=${r}pps

@@ -1,6 +1,6 @@
 # Thesis: above ~10k pps the split flow degrades: pf drops packets beyond
 # the window it knows (state mismatches) and TCP retransmits.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../lib.sh"
 run single "$S/single_fw.conf" --duration 4s --set flow.bulk.rate=50000pps
 run asym "$S/asym_tcp.conf" --duration 4s --capture none --set flow.bulk.rate=50000pps
 b=$(j single '.flows[0].delivered_pps')

@@ -4,7 +4,7 @@
 # updates (codes 1 and 3) and echoes its own, forever. Two ways out, each
 # tested: pfsync.defer_kick (the INS leaves at once, the IACK releases the
 # SYN in time) and pfsync.merge = field (recovers after the SYN retry).
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../lib.sh"
 late="--duration 6s --capture none --set flow.bulk.start=1s"
 run seed "$S/asym_tcp.conf" $late
 run kick "$S/asym_tcp.conf" $late --set firewall.fwA.pfsync.defer_kick=yes \

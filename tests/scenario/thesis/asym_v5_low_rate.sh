@@ -1,6 +1,6 @@
 # Thesis: with v5, a split TCP flow at 2,000 pps is as fast as through one
 # firewall (within 5%).
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../lib.sh"
 run single "$S/single_fw.conf" --duration 4s
 run asym "$S/asym_tcp.conf" --duration 4s --capture none
 b=$(j single '.flows[0].delivered_pps')

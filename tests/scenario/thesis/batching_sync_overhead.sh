@@ -4,7 +4,7 @@
 # packet. With merge=field (no merge stall) at 20k pps: larger batches
 # and fewer pfsync packets at 1000 interrupts/s than at 8000/s than
 # unthrottled, with the flow at full rate in every case.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../lib.sh"
 for ir in 1000 8000 0; do
 	run i$ir "$S/asym_tcp.conf" --duration 3s --capture none \
 	    --set flow.bulk.rate=20000pps \

@@ -2,7 +2,7 @@
 # wall_seconds) and pcaps, for every standard scenario (shortened, past
 # their fault times, every interface captured); another seed gives other
 # results.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../lib.sh"
 for sd in asym_tcp:1.5s single_fw:1.5s asym_tcp_v4:1.5s \
     asym_tcp_v4split:1.5s active_passive:1.5s syn_race:1.5s \
     many_flows:1.5s three_fw:1s udp_fw:1.5s failover:4s \

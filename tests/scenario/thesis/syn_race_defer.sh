@@ -3,7 +3,7 @@
 # the SYN until an insert ack. The seed's pfsync_defer does not schedule
 # the netisr (engine reference R5), so the insert may wait past the
 # 10-tick defer timeout: deferral reduces the race, it does not end it.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../lib.sh"
 run defer "$S/syn_race.conf" --duration 5s --capture none
 run nodefer "$S/syn_race.conf" --duration 5s --capture none \
     --set firewall.fwA.pfsync.defer=no --set firewall.fwB.pfsync.defer=no

@@ -1,7 +1,7 @@
 # Kernel model: packets per softnet pass ~1 at 1k pps and ~rate x 125 us
 # at 100k pps (em(4) interrupt throttling, within 20%); above the CPU's
 # capacity the drops are counted: offered = delivered + every drop.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../lib.sh"
 drops='([.firewalls[].drops[]] | add) + ([.nets[].drops[]] | add)'
 for r in 1000 10000 100000 400000; do
 	run u$r "$S/udp_fw.conf" --set flow.udp.rate=${r}pps

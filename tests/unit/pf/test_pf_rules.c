@@ -215,6 +215,10 @@ test_parse_errors(void **state)
 		  "or loud" },
 		{ "pass proto tcp flags S/A\n",
 		  "pf.conf:1: rules: flags always false" },
+		{ "pass from { } to any\n",
+		  "pf.conf:1: rules: empty address list" },
+		{ "pass proto tcp to any port { }\n",
+		  "pf.conf:1: rules: empty port list" },
 	};
 	struct pf_rulequeue	q;
 	struct pf_conf_opts	o;

@@ -1,12 +1,12 @@
-# Shared by the fault and attack scenario tests: sh SCRIPT PFSIM SRCDIR.
-# Runs scenarios (shortened), reads summary.json with jq, timeseries.csv
-# and states-NODE.txt, and checks the documented outcomes. Outputs go
-# under a fresh mktemp -d directory. (The pattern of ../thesis/lib.sh.)
+# Shared by the scenario tests of thesis/ and faults/: sh SCRIPT PFSIM
+# SRCDIR. Runs scenarios (shortened), reads summary.json with jq,
+# timeseries.csv and states-NODE.txt, and checks measured outcomes with
+# tolerances. Outputs go under a fresh mktemp -d directory.
 set -u
 SIM=${1:?usage: $0 PFSIM SRCDIR}
 SRC=${2:?usage: $0 PFSIM SRCDIR}
 S=$SRC/scenarios
-T=$(mktemp -d "${TMPDIR:-/tmp}/pfsim-fault.XXXXXX") || exit 1
+T=$(mktemp -d "${TMPDIR:-/tmp}/pfsim-scen.XXXXXX") || exit 1
 trap 'rm -rf "$T"' EXIT
 trap 'exit 1' HUP INT TERM
 command -v jq >/dev/null || { echo "SKIP: jq missing"; exit 77; }
