@@ -29,10 +29,6 @@
 
 #include "models/fw/fw_var.h"
 #include "models/pf/pfvar.h"		/* states and hostid for the report */
-#include "models/pfsync/pfsync.h"
-
-/* Weak: unit tests link the firewall without pfsync. */
-#pragma weak pfsync_version_name
 
 /* An empty table unless models/models.c defines the real one. */
 __attribute__((weak)) const struct fw_modules fw_modules_default;
@@ -432,8 +428,6 @@ fw_attach_modules(struct fw *fw, char *err, size_t errlen)
 	if (fw->mods.pfsync_attach != NULL &&
 	    fw->mods.pfsync_attach(fw, fw->sec, err, errlen) != 0)
 		return -1;
-	if (pfsync_version_name != NULL && fw->mods.pfsync_attach != NULL)
-		fw->pfsync_version = pfsync_version_name(fw->v);
 	return 0;
 }
 
@@ -1271,8 +1265,7 @@ fw_report_json(struct fw *fw, struct json *j)
 		 * died with it). */
 		/* The configured engine (in a run, pfsync's key exists). */
 		json_str(j, "pfsync_version", fw->sec != NULL &&
-		    fw->run != NULL ? conf_str(fw->sec, "pfsync") :
-		    fw->pfsync_version ? fw->pfsync_version : "off");
+		    fw->run != NULL ? conf_str(fw->sec, "pfsync") : "off");
 		if (fw->mods.pfsync_report_json != NULL)
 			fw->mods.pfsync_report_json(fw, j);
 	} else if (fw->mods.pfsync_report_json != NULL)

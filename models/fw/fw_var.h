@@ -93,7 +93,6 @@ struct fw {
 	int		 nrec;
 	simtime_t	 off_since, off_ns;
 	simtime_t	 wall_off_ns;	/* wall clock minus engine time */
-	const char	*pfsync_version;	/* as last attached */
 	struct fw_acc	 acc;
 
 	struct fw_pf_work pfw;		/* last seen */
