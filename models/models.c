@@ -82,9 +82,12 @@ mod_pfsync_work(struct fw_pfsync_work *w)
 static void
 mod_pfsync_report_json(struct fw *fw, struct json *j)
 {
-	/* Off (crashed): fw wrote the version; the counters are zero. */
+	/* The configured engine; "pfsync.version" inside says what runs
+	 * now ("off" while the firewall is crashed, counters zero). Off,
+	 * fw wrote the version itself. */
 	if (fw_vnet(fw) != NULL)
-		json_str(j, "pfsync_version",
+		json_str(j, "pfsync_version", fw_run(fw) != NULL ?
+		    conf_str(fw_conf(fw), "pfsync") :
 		    pfsync_version_name(fw_vnet(fw)));
 	pfsync_report_json(fw_vnet(fw), j);
 }
