@@ -275,7 +275,10 @@ port_start(struct port *pt)
 		pkt_free(p);
 		return;
 	}
-	arrive = now + ser + s->p.delay_ns;
+	/* A store-and-forward switch sends the frame on only once it is
+	 * all in: a second frame time (egress contention not modelled,
+	 * XXX). */
+	arrive = now + ser + s->p.delay_ns + (s->p.store_forward ? ser : 0);
 	if (s->p.jitter_ns > 0)
 		arrive += (simtime_t)rng_below(&s->rng,
 		    (uint64_t)s->p.jitter_ns);

@@ -50,6 +50,7 @@ struct seg_params {
 	uint64_t	rate_bps;	/* 0 = infinite */
 	simtime_t	delay_ns;
 	simtime_t	jitter_ns;	/* uniform extra delay in [0, jitter) */
+	bool		store_forward;	/* one more frame time: the switch */
 	double		loss;		/* probability per frame */
 	uint32_t	qlimit;		/* packets per port; 0 = unlimited */
 	uint32_t	mtu;		/* IP MTU, default 1500 */
@@ -137,6 +138,7 @@ struct world {
 	struct ev_queue	*q;
 	struct pkt_pool	*pool;
 	uint64_t	 seed;
+	bool		 variability;	/* sim.variability: models draw timing */
 	struct node	*nodes[64];
 	int		 nnodes;
 	struct segment	*segs[32];

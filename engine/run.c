@@ -36,14 +36,23 @@ static const struct param_spec sim_params[] = {
 	    "pending events at once; exhaustion is counted" },
 	{ "sim", "mem_limit", PT_SIZE, 1 << 20, INT64_MAX, "8GB", NULL,
 	    "refuse scenarios whose estimated memory exceeds this" },
+	{ "sim", "variability", PT_BOOL, 0, 0, "yes", NULL,
+	    "run-to-run timing variation drawn from the seed (interrupt "
+	    "phases, CPU cost spread, host stack latency, flow starts); no: "
+	    "every source off, each model at its mean" },
 	{ NULL, NULL, 0, 0, 0, NULL, NULL, NULL }
 };
 
 static const struct param_spec net_params[] = {
 	{ "net", "rate", PT_BITRATE, 0, INT64_MAX, "1Gbit", NULL,
 	    "line rate of every port (0 = infinite)" },
-	{ "net", "delay", PT_DURATION, 0, 10LL * NS_PER_SEC, "50us", NULL,
-	    "one-way propagation delay" },
+	{ "net", "delay", PT_DURATION, 0, 10LL * NS_PER_SEC, "3us", NULL,
+	    "one-way latency besides serialisation: switch lookup and fabric "
+	    "plus cable (estimate for a 2009 gigabit switch, checked over "
+	    "1-300us; results/README.md, \"Timing profile\")" },
+	{ "net", "switch", PT_ENUM, 0, 0, "store_forward", "store_forward|none",
+	    "store_forward: the switch receives the whole frame before it "
+	    "sends it on (one more frame time per hop); none: a wire" },
 	{ "net", "jitter", PT_DURATION, 0, 10LL * NS_PER_SEC, "0", NULL,
 	    "uniform extra delay in [0, jitter); never reorders" },
 	{ "net", "loss", PT_REAL, 0, 1, "0", NULL,
@@ -616,6 +625,8 @@ build_nets(struct run *r, char *err, size_t errlen)
 		sp.rate_bps = (uint64_t)conf_int(s, "rate");
 		sp.delay_ns = conf_int(s, "delay");
 		sp.jitter_ns = conf_int(s, "jitter");
+		sp.store_forward = strcmp(conf_str(s, "switch"),
+		    "store_forward") == 0;
 		sp.loss = conf_real(s, "loss");
 		sp.qlimit = (uint32_t)conf_int(s, "qlimit");
 		sp.mtu = (uint32_t)conf_int(s, "mtu");
@@ -831,6 +842,7 @@ run_main(const struct run_opts *o)
 		goto out;
 	}
 	r.w->user = &r;
+	r.w->variability = conf_bool(r.sim, "variability");
 
 	/* The temporary results directory, beside the target (same file
 	 * system, so the final rename is atomic): captures open in build. */

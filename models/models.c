@@ -133,6 +133,24 @@ mod_report_text(struct fw *fw, FILE *f)
 	pfsync_report_text(fw_vnet(fw), f);
 }
 
+static int
+mod_departures(struct fw *fw, struct fw_departure *out, int max)
+{
+	struct pfsync_config c;
+	struct pfsync_departure d[8];
+	char err[256];
+	int i, n;
+
+	if (fw_conf(fw) == NULL ||
+	    pfsync_config_read(&c, fw_conf(fw), err, sizeof(err)) != 0)
+		return 0;
+	n = pfsync_departures(&c, d, max < 8 ? max : 8);
+	for (i = 0; i < n; i++)
+		out[i] = (struct fw_departure){ d[i].key, d[i].value,
+		    d[i].seed, d[i].origin };
+	return n;
+}
+
 /* pfsync first: it still references pf's states. */
 static void
 mod_destroy(struct fw *fw)
@@ -154,6 +172,7 @@ const struct fw_modules fw_modules_default = {
 	.pfsync_report_json = mod_pfsync_report_json,
 	.report_files = mod_report_files,
 	.report_text = mod_report_text,
+	.departures = mod_departures,
 	.destroy = mod_destroy,
 };
 

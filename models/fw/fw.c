@@ -271,6 +271,11 @@ fw_nic_plug(struct fw *fw, int i)
 	pktq_init(&nic->ring, (uint32_t)fw->rx_ring);
 	nic->armed = 0;
 	nic->last_intr = -NS_PER_SEC;
+	/* The ITR timer runs free from power-up: its phase against the
+	 * traffic is random (sim.variability, nic.random_phase). */
+	if (fw->nic_phase && fw->itr_ns > 0)
+		nic->last_intr = ev_now(fw->w->q) -
+		    (simtime_t)rng_below(&fw->nic_rng, (uint64_t)fw->itr_ns);
 	ev_init(&nic->intr_ev, fw_nic_assert, nic, fw->v);
 	kern_intr_establish(&nic->ih, fw_nic_intr, nic, ifp->if_xname);
 }
@@ -481,6 +486,14 @@ fw_build(struct run *run, struct world *w, const char *name,
 	fw->int_delay = cfg_int(fw, "nic.int_delay", prof->int_delay);
 	fw->int_frames = (int)cfg_int(fw, "nic.int_frames", prof->int_frames);
 	fw->ifq = (int)cfg_int(fw, "ifq", prof->ifq);
+	/* Run-to-run variation (sim.variability): NIC timer phases, CPU
+	 * cost spread. Own streams, so other draws do not move. */
+	snprintf(key, sizeof(key), "fw.%s.nic", name);
+	rng_init(&fw->nic_rng, w->seed, key);
+	fw->nic_phase = w->variability &&
+	    (sec == NULL || conf_bool(sec, "nic.random_phase"));
+	if (w->variability && sec != NULL)
+		kp.cost_spread = conf_real(sec, "cost.spread");
 
 	if ((fw->node = node_create(w, name, NODE_FIREWALL)) == NULL) {
 		fw_err(fw, NULL, err, errlen, "too many nodes");
@@ -1425,6 +1438,24 @@ fw_model_report_json(struct run *r, struct json *j)
 	FOREACH_FW(fw, w, i)
 		fw_report_json(fw, j);
 	json_arr_end(j);
+	/* Every setting that departs from the seed's code, declared. */
+	json_arr_begin(j, "departures_from_seed");
+	FOREACH_FW(fw, w, i) {
+		struct fw_departure d[8];
+		int k, n = fw->mods.departures != NULL ?
+		    fw->mods.departures(fw, d, 8) : 0;
+
+		for (k = 0; k < n; k++) {
+			json_obj_begin(j, NULL);
+			json_str(j, "firewall", fw->name);
+			json_str(j, "key", d[k].key);
+			json_str(j, "value", d[k].value);
+			json_str(j, "seed", d[k].seed);
+			json_str(j, "from", d[k].origin);
+			json_obj_end(j);
+		}
+	}
+	json_arr_end(j);
 }
 
 int
@@ -1542,6 +1573,15 @@ fw_model_report_text(struct run *r, FILE *f)
 			CURVNET_SET(fw->v);
 			fw->mods.report_text(fw, f);
 			CURVNET_RESTORE();
+		}
+		if (fw->mods.departures != NULL) {
+			struct fw_departure d[8];
+			int n = fw->mods.departures(fw, d, 8);
+
+			for (k = 0; k < n; k++)
+				fprintf(f, "  departs from the seed: %s = %s "
+				    "(seed: %s; %s)\n", d[k].key, d[k].value,
+				    d[k].seed, d[k].origin);
 		}
 	}
 }

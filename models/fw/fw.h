@@ -74,6 +74,11 @@ struct fw_pfsync_work {
  * The hook table, filled in by the lead (models/models.c). Every hook
  * runs with curvnet set to the firewall's vnet.
  */
+/* A setting whose value departs from the seed's code (summary). */
+struct fw_departure {
+	const char	*key, *value, *seed, *origin;
+};
+
 struct fw_modules {
 	/* pf: once per firewall after its interfaces exist (walk
 	 * curvnet->vnet_ifnet); 0, or -1 with err "FILE:LINE: ...". */
@@ -102,6 +107,11 @@ struct fw_modules {
 	/* Writes "pfsync_version" and "pfsync": {...}; NULL hook =
 	 * "pfsync_version": "off". */
 	void		(*pfsync_report_json)(struct fw *, struct json *);
+
+	/* Optional: settings of this firewall that depart from the
+	 * seed's code, at most max into out; returns how many. */
+	int		(*departures)(struct fw *, struct fw_departure *out,
+			    int max);
 
 	/* Optional: the firewall's pf and pfsync lines of the summary. */
 	void		(*report_text)(struct fw *, FILE *);

@@ -23,6 +23,9 @@ const struct param_spec fw_params[] = {
 	    "NIC receive descriptors (em(4): 256); overflow drops rx_ring" },
 	{ "firewall", "nic.int_rate", PT_INT, 0, 10000000, "8000", NULL,
 	    "most interrupts per second per NIC (em(4) ITR: 8000); 0 = none" },
+	{ "firewall", "nic.random_phase", PT_BOOL, 0, 0, "yes", NULL,
+	    "each NIC's interrupt-throttle timer starts at a random phase "
+	    "(as after a real boot); no: the first frame interrupts at once" },
 	{ "firewall", "nic.int_delay", PT_DURATION, 0, NS_PER_SEC, "0", NULL,
 	    "delay from the first pending frame to the interrupt "
 	    "(bge(4): 150us)" },
@@ -48,6 +51,9 @@ const struct param_spec fw_params[] = {
 	{ "firewall", "reboot", PT_LIST, 0, 0, "", NULL,
 	    "back up at these times (each after a crash): pf empty with a "
 	    "new hostid, pfsync asks for a bulk update (bulk_on_up)" },
+	{ "firewall", "cost.spread", PT_REAL, 0, 0.9, "0.2", NULL,
+	    "each CPU charge is its cost.* mean times U[1-s, 1+s] (cache and "
+	    "TLB misses; estimate, checked over 0-0.5); 0 = exact means" },
 	FW_COST("intr", "2500ns", "CPU per interrupt (entry, ICR read, exit)"),
 	FW_COST("rx_frame", "700ns", "CPU per received frame in the handler"),
 	FW_COST("netisr", "300ns", "CPU per softnet pass"),

@@ -77,6 +77,8 @@ struct fw {
 
 	int		 rx_ring, int_frames, ifq;
 	simtime_t	 itr_ns, int_delay;
+	bool		 nic_phase;	/* random ITR phase at power-up */
+	struct rng	 nic_rng;	/* stream "fw.NAME.nic" */
 
 	int		 nnic;
 	struct fw_nic	 nic[NODE_MAXIF];

@@ -153,6 +153,9 @@ kern_vnet_create(struct ev_queue *q, struct world *world, struct node *node,
 		v->vnet_p.kp_hz = 100;
 	snprintf(stream, sizeof(stream), "fw.%s.kern", name);
 	rng_init(&v->vnet_rng, seed, stream);
+	/* Its own stream: cost draws never move arc4random's. */
+	snprintf(stream, sizeof(stream), "fw.%s.cost", name);
+	rng_init(&v->vnet_cost_rng, seed, stream);
 	TAILQ_INIT(&v->vnet_timeouts);
 	TAILQ_INIT(&v->vnet_ifnet);
 	TAILQ_INIT(&v->vnet_intrs);

@@ -687,6 +687,7 @@ struct kern_params {
 	int		 log_level;	/* LOG_* threshold for log(9) */
 	int		 splassert_ctl;	/* 0 off, 1 count+log, 2 panic */
 	simtime_t	 cost[KC_MAX];	/* CPU cost table, ns */
+	double		 cost_spread;	/* each charge * U[1-s, 1+s]; 0 = off */
 };
 void	kern_params_default(struct kern_params *);
 /* Load the cost table of a hardware profile ("2009", "modern"): 0 or -1. */
@@ -699,6 +700,7 @@ struct vnet {
 	struct node	*vnet_node;	/* NULL in unit tests */
 	struct pkt_pool	*vnet_pktpool;
 	struct rng	 vnet_rng;	/* stream "fw.NAME.kern" */
+	struct rng	 vnet_cost_rng;	/* stream "fw.NAME.cost" (cost_spread) */
 	struct kern_params vnet_p;
 
 	/* clock (ref §1) */

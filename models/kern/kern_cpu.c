@@ -110,11 +110,24 @@ kern_charge_ns(simtime_t ns)
 		c->offstep_ns += ns;
 }
 
+/*
+ * n times cost k. With cost_spread s each charge is drawn uniform in
+ * [1-s, 1+s] times its mean: one draw per call, so a batch charged at
+ * once varies less than single packets would (XXX).
+ */
 void
 kern_charge(enum kern_cost k, uint64_t n)
 {
+	struct vnet *v = curvnet;
+	simtime_t ns;
+	double s = v->vnet_p.cost_spread;
+
 	KASSERT(k < KC_MAX);
-	kern_charge_ns(curvnet->vnet_p.cost[k] * (simtime_t)n);
+	ns = v->vnet_p.cost[k] * (simtime_t)n;
+	if (s > 0 && ns > 0)
+		ns = (simtime_t)((double)ns *
+		    (1 - s + 2 * s * rng_uniform(&v->vnet_cost_rng)) + 0.5);
+	kern_charge_ns(ns);
 }
 
 /* ------------------------------------------------------------------ */

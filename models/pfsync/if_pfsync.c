@@ -743,6 +743,13 @@ pfsync_merge_field(struct pf_state_peer *l, struct pfsync_state_peer *r,
 {
 	u_int32_t rseqlo = ntohl(r->seqlo), rseqhi = ntohl(r->seqhi);
 	u_int16_t rmax_win = ntohs(r->max_win);
+	/*
+	 * Our side is unseen as pf_test_rule leaves a peer it has no
+	 * packet of: below SYN_SENT with seqlo 0 (seqhi is 1 there, so
+	 * seqlo == seqhi == 0 is no test; an ISN >= 2^31 then lost the
+	 * first merge).
+	 */
+	int lunseen = l->state < TCPS_SYN_SENT && l->seqlo == 0;
 
 	if (pfsync_peer_older(l->state, r->state))
 		*lnew = 1;
@@ -757,7 +764,7 @@ pfsync_merge_field(struct pf_state_peer *l, struct pfsync_state_peer *r,
 			*lnew = 1;
 		return;
 	}
-	if (l->seqlo == 0 && l->seqhi == 0) {
+	if (lunseen) {
 		l->seqlo = rseqlo;
 		l->seqhi = rseqhi;
 		l->max_win = rmax_win;
@@ -934,6 +941,8 @@ pfsync_in_upd(struct pfsync_pkt *pkt, struct mbuf *m, int offset, int count)
 			}
 			V_pfsyncstats.pfsyncs_stale++;
 			V_pfsync_st.stale[sfail]++;	/* pfsim: results */
+			if (st->sync_state == PFSYNC_S_NONE)
+				V_pfsync_st.echoes++;	/* pfsim: results */
 
 			pfsync_update_state(st);
 			schednetisr(NETISR_PFSYNC);
@@ -1029,6 +1038,8 @@ pfsync_in_upd_c(struct pfsync_pkt *pkt, struct mbuf *m, int offset, int count)
 			}
 			V_pfsyncstats.pfsyncs_stale++;
 			V_pfsync_st.stale[sfail]++;	/* pfsim: results */
+			if (st->sync_state == PFSYNC_S_NONE)
+				V_pfsync_st.echoes++;	/* pfsim: results */
 
 			pfsync_update_state(st);
 			schednetisr(NETISR_PFSYNC);

@@ -612,6 +612,8 @@ pfsync4_in_upd(struct pfsync_pkt *pkt, struct mbuf *m, int offset,
 				}
 				stale++;
 				if (!st->sync_flags)
+					V_pfsync_st.echoes++;	/* pfsim */
+				if (!st->sync_flags)
 					pfsync4_pack_state(PFSYNC4_ACT_UPD,
 					    st, flags);
 			}
@@ -792,6 +794,8 @@ pfsync4_in_upd_c(struct pfsync_pkt *pkt, struct mbuf *m, int offset,
 				update_requested = 0;
 			}
 			stale++;
+			if (!st->sync_flags)
+				V_pfsync_st.echoes++;	/* pfsim: results */
 			if (!st->sync_flags)
 				pfsync4_pack_state(PFSYNC4_ACT_UPD, st,
 				    PFSYNC4_FLAG_STALE);

@@ -56,6 +56,21 @@ struct pfsync_config {
 	enum pfsync_merge	 merge;
 };
 
+/* A setting whose value departs from the seed's code. */
+struct pfsync_departure {
+	const char	*key;		/* "pfsync.bulk_on_up" */
+	const char	*value;		/* as configured */
+	const char	*seed;		/* what the seed's code does */
+	const char	*origin;	/* where the configured behaviour is from */
+};
+
+/*
+ * The departures of c from the seed (v5 only; v4 and v4-split are not the
+ * seed's engine): at most max into out, returns how many.
+ */
+int	pfsync_departures(const struct pfsync_config *c,
+	    struct pfsync_departure *out, int max);
+
 /* Section "firewall": pfsync, pfsync.syncdev, ... (terminated by NULL). */
 extern const struct param_spec pfsync_params[];
 

@@ -81,6 +81,47 @@ pfsync_config_default(struct pfsync_config *c)
 }
 
 int
+pfsync_departures(const struct pfsync_config *c, struct pfsync_departure *out,
+    int max)
+{
+	static const char *const merges[] = {
+		[PFSYNC_MERGE_SEED] = "seed", [PFSYNC_MERGE_PEER] = "peer",
+		[PFSYNC_MERGE_FIELD] = "field",
+	};
+	struct pfsync_departure d[5];
+	int n = 0, i;
+
+	if (c->version != PFSYNC_V5)
+		return (0);
+	if (c->bulk_on_up)
+		d[n++] = (struct pfsync_departure){ "pfsync.bulk_on_up",
+		    "yes", "no",
+		    "OpenBSD 4.5 if_pfsync.c (P110) asks for a bulk update "
+		    "when pfsync is configured; the seed has it under #if 0" };
+	if (!c->defer)
+		d[n++] = (struct pfsync_departure){ "pfsync.defer", "no",
+		    "yes", "the defer flag of OpenBSD 4.6; the seed always "
+		    "defers" };
+	if (c->defer_kick)
+		d[n++] = (struct pfsync_departure){ "pfsync.defer_kick",
+		    "yes", "no", "later OpenBSD: pfsync_defer schedules the "
+		    "pfsync netisr" };
+	if (c->merge != PFSYNC_MERGE_SEED)
+		d[n++] = (struct pfsync_departure){ "pfsync.merge",
+		    merges[c->merge], "seed",
+		    c->merge == PFSYNC_MERGE_PEER ?
+		    "later OpenBSD pfsync_upd_tcp: each peer half merged on "
+		    "its own" : "pfsim: each field's newer value" };
+	if (c->bulk_pace != PFSYNC_PACE_BURST)
+		d[n++] = (struct pfsync_departure){ "pfsync.bulk_pace",
+		    "tick", "burst", "pfsim: one bulk packet per tick, as "
+		    "pfsync v4 (rev 1.102) paces its bulk update" };
+	for (i = 0; i < n && i < max; i++)
+		out[i] = d[i];
+	return (n < max ? n : max);
+}
+
+int
 pfsync_config_read(struct pfsync_config *c, struct conf_section *sec,
     char *err, size_t errlen)
 {
@@ -513,6 +554,8 @@ pfsync_report_json(struct vnet *v, struct json *j)
 	json_uint(j, "total", stale);
 	for (i = 1; i < PFSYNC_STALE_MAX; i++)
 		json_uint(j, pfsync_stale_names[i], st->stale[i]);
+	/* Echoes are inside tx_messages.upd/upd_c: this says how many. */
+	json_uint(j, "echoes", st->echoes);
 	json_obj_end(j);
 
 	json_obj_begin(j, "bulk");
@@ -632,6 +675,8 @@ pfsync_write_stats(struct vnet *v, FILE *f)
 			fprintf(f, "\t\t%llu %d (%s)\n",
 			    (unsigned long long)st->stale[i], i,
 			    pfsync_stale_names[i]);
+	fprintf(f, "\t%llu updates queued only to answer a stale one "
+	    "(echoes)\n", (unsigned long long)st->echoes);
 	fprintf(f, "\tbulk: %llu request%s sent (%llu retr%s, %llu gave up), "
 	    "%llu received, %llu states sent, %llu completed",
 	    (unsigned long long)st->bulk_req_sent,

@@ -189,6 +189,8 @@ struct pfsync_simstats {
 	u_int64_t	defer_nomem;	/* not held: no pool item */
 
 	u_int64_t	stale[PFSYNC_STALE_MAX];
+	u_int64_t	echoes;		/* updates queued only to answer a stale
+					 * or partial one (no local change) */
 
 	u_int64_t	bulk_req_sent;		/* UPD_REQ 0/0 sent */
 	u_int64_t	bulk_req_received;

@@ -344,6 +344,48 @@ test_merge_field_two(void **unused)
 	tnet_destroy(net);
 }
 
+/*
+ * merge = field, handshake: fwB has only the client side (the responder
+ * unseen, as pf_test_rule leaves it: CLOSED, seqlo 0, seqhi 1) and a
+ * newer client seqlo; fwA's update carries the responder's ISN >= 2^31.
+ * fwB must take it (SEQ_GT(isn, 0) is false for such an ISN).
+ */
+static void
+test_merge_field_unseen_peer(void **unused)
+{
+	struct tnet *net = setup(PFSYNC_MERGE_FIELD);
+	struct pfsync_state_peer src, dst;
+	struct pf_state *st, *b;
+	int s;
+
+	(void)unused;
+	s = splsoftnet();
+	st = tstate_new(1);
+	splx(s);
+	tnet_run(net, tnet_now(net) + 1100 * NS_PER_MS);
+	b = on(net, 1, st);
+	b->dst.state = TCPS_CLOSED;
+	b->dst.seqlo = 0;
+	b->dst.seqhi = 1;
+	b->dst.max_win = 1;
+	b->src.seqlo = st->src.seqlo + 1000;	/* fwB is ahead here */
+	tnet_enter(net, 0);
+	pf_state_peer_hton(&st->src, &src);
+	pf_state_peer_hton(&st->dst, &dst);
+	dst.state = TCPS_SYN_SENT;
+	dst.seqlo = htonl(0x90000000U);
+	dst.seqhi = htonl(0x90000000U + 65535);
+	dst.max_win = htons(65535);
+	tnet_enter(net, 1);
+	assert_int_equal(pfsync_upd_tcp_field(b, &src, &dst), 9);
+	assert_int_equal(b->dst.seqlo, 0x90000000U);
+	assert_int_equal(b->dst.seqhi, 0x90000000U + 65535);
+	assert_int_equal(b->dst.max_win, 65535);
+	assert_int_equal(b->dst.state, TCPS_SYN_SENT);
+	assert_int_equal(b->src.seqlo, st->src.seqlo + 1000);
+	tnet_destroy(net);
+}
+
 static void
 test_results(void **unused)
 {
@@ -393,6 +435,7 @@ main(void)
 		cmocka_unit_test(test_stale_echo_and_split),
 		cmocka_unit_test(test_export_import_round_trip),
 		cmocka_unit_test(test_merge_field_two),
+		cmocka_unit_test(test_merge_field_unseen_peer),
 		cmocka_unit_test(test_results),
 	};
 
