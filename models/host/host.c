@@ -1,10 +1,12 @@
 /*
  * End hosts: one interface, static ARP, a connection table, listeners,
- * and the input path that hands segments to TCP and datagrams to UDP.
- * A host answers nothing but its own flows.
+ * the receive ring and stack latencies (host.h, "Timing"), and the input
+ * path that hands segments to TCP and datagrams to UDP. A host answers
+ * nothing but its own flows.
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +15,8 @@
 #include "host_var.h"
 
 static void	host_input(struct iface *, struct pkt *, void *);
+static void	host_rx_ev(void *);
+static void	host_tx_ev(void *);
 
 void
 host_tcp_defaults(struct host_tcp_params *p)
@@ -67,6 +71,16 @@ host_create(struct world *w, const char *name, struct segment *seg,
 	h->next_port = (uint16_t)(32768 + rng_below(&h->rng, 28232));
 	h->ip_id = (uint16_t)rng_below(&h->rng, 65536);
 	h->isskey = rng_next(&h->rng);
+	/* Timing draws have their own streams: the ones above never move. */
+	snprintf(stream, sizeof(stream), "host.%s.rx", name);
+	rng_init(&h->rx_rng, w->seed, stream);
+	snprintf(stream, sizeof(stream), "host.%s.tx", name);
+	rng_init(&h->tx_rng, w->seed, stream);
+	pktq_init(&h->ring, 0);
+	pktq_init(&h->stackq, 0);
+	pktq_init(&h->txq, 0);
+	ev_init(&h->rx_ev, host_rx_ev, h, NULL);
+	ev_init(&h->tx_ev, host_tx_ev, h, NULL);
 	return h;
 fail:
 	/* The node, if made, stays with the world (it owns nodes). */
@@ -96,6 +110,12 @@ host_destroy(struct host *h)
 		iface_set_rx(h->ifp, NULL, NULL);
 	if (h->node)
 		h->node->model = NULL;
+	ev_cancel(h->w->q, &h->rx_ev);
+	ev_cancel(h->w->q, &h->tx_ev);
+	pktq_purge(&h->ring);
+	pktq_purge(&h->stackq);
+	pktq_purge(&h->txq);
+	free(h->txst);
 	free(h->tab);
 	free(h->ls);
 	free(h);
@@ -108,6 +128,30 @@ host_set_addr(struct host *h, uint32_t addr, uint8_t plen)
 	h->ifp->plen = plen;
 	if (plen > 0)
 		node_add_route(h->node, addr, plen, 0, h->ifp);
+}
+
+int
+host_set_timing(struct host *h, const struct host_timing *tm)
+{
+	if (!(tm->spread >= 0 && tm->spread <= 1) || tm->rx_ns < 0 ||
+	    tm->tx_ns < 0)
+		return EINVAL;
+	h->tm = *tm;
+	/* sim.variability off: every source at its mean, nothing drawn. */
+	if (!h->w->variability) {
+		h->tm.random_phase = false;
+		h->tm.spread = 0;
+	}
+	h->itr_ns = tm->int_rate > 0 ? NS_PER_SEC / tm->int_rate : 0;
+	h->rx_timed = h->itr_ns > 0 || tm->rx_ns > 0;
+	h->ring.limit = tm->rx_ring;
+	/* No phase: the last interrupt was long enough ago that the first
+	 * frame interrupts at once. */
+	h->last_intr = world_now(h->w) - h->itr_ns;
+	if (h->tm.random_phase && h->itr_ns > 0)
+		h->last_intr += (simtime_t)rng_below(&h->rx_rng,
+		    (uint64_t)h->itr_ns);
+	return 0;
 }
 
 const char *
@@ -277,12 +321,27 @@ host_listener(struct host *h, uint8_t proto, uint16_t port)
 	return NULL;
 }
 
-int
-host_output(struct host *h, struct pkt *p, struct flow_stats *st)
+/*
+ * One stack latency: (1 - spread) * mean + Exp(spread * mean), so the
+ * mean is kept. spread is 0 when sim.variability is off: no draw.
+ */
+static simtime_t
+host_latency(const struct host *h, struct rng *r, simtime_t mean)
+{
+	double s = h->tm.spread;
+
+	if (mean <= 0 || s <= 0)
+		return mean > 0 ? mean : 0;
+	return (simtime_t)llround((1 - s) * (double)mean +
+	    rng_exp(r, s * (double)mean));
+}
+
+/* The frame reaches the interface. */
+static int
+host_xmit(struct host *h, struct pkt *p, struct flow_stats *st)
 {
 	int error;
 
-	h->st.tx_frames++;
 	if ((error = iface_output(h->ifp, p)) != 0) {
 		/* XXX Linux would queue in the qdisc and reduce cwnd
 		 * (tcp_enter_cwr); here a refused frame is a loss. */
@@ -291,6 +350,76 @@ host_output(struct host *h, struct pkt *p, struct flow_stats *st)
 			st->local_drops++;
 	}
 	return error;
+}
+
+static int
+host_txst_grow(struct host *h)
+{
+	uint32_t ncap = h->txst_cap ? h->txst_cap * 2 : 64, i;
+	struct flow_stats **n;
+
+	if ((n = malloc(ncap * sizeof(*n))) == NULL)
+		return ENOMEM;
+	for (i = 0; i < h->txq.len; i++)
+		n[i] = h->txst[(h->txst_head + i) % h->txst_cap];
+	free(h->txst);
+	h->txst = n;
+	h->txst_head = 0;
+	h->txst_cap = ncap;
+	return 0;
+}
+
+/*
+ * Without stack.tx the frame goes to the interface at once; with it, it
+ * waits its latency in txq, never overtaking the frame before it. A
+ * queued frame keeps its flow's counters (flows outlive every event).
+ */
+int
+host_output(struct host *h, struct pkt *p, struct flow_stats *st)
+{
+	simtime_t t;
+
+	h->st.tx_frames++;
+	if (h->tm.tx_ns == 0)
+		return host_xmit(h, p, st);
+	if (h->txq.len == h->txst_cap && host_txst_grow(h) != 0) {
+		h->st.tx_nobuf++;
+		if (st)
+			st->local_drops++;
+		pkt_free(p);
+		return ENOBUFS;
+	}
+	t = world_now(h->w) + host_latency(h, &h->tx_rng, h->tm.tx_ns);
+	if (t < h->tx_last)
+		t = h->tx_last;
+	h->tx_last = t;
+	p->t_arrive = t;
+	h->txst[(h->txst_head + h->txq.len) % h->txst_cap] = st;
+	pktq_put(&h->txq, p);
+	/* One event per host, bounded like the ports': exempt from the
+	 * event limit. */
+	if (!ev_pending(&h->tx_ev))
+		(void)ev_schedule_bounded(h->w->q, &h->tx_ev,
+		    h->txq.head->t_arrive);
+	return 0;
+}
+
+static void
+host_tx_ev(void *arg)
+{
+	struct host *h = arg;
+	simtime_t now = world_now(h->w);
+	struct flow_stats *st;
+	struct pkt *p;
+
+	while ((p = h->txq.head) != NULL && p->t_arrive <= now) {
+		pktq_get(&h->txq);
+		st = h->txst[h->txst_head];
+		h->txst_head = (h->txst_head + 1) % h->txst_cap;
+		host_xmit(h, p, st);
+	}
+	if (p != NULL)
+		(void)ev_schedule_bounded(h->w->q, &h->tx_ev, p->t_arrive);
 }
 
 int
@@ -378,17 +507,14 @@ udp_input(struct host *h, uint32_t src, const uint8_t *seg, uint32_t len)
 	    ulen - (uint32_t)sizeof(*uh), l->arg);
 }
 
-/* The interface's receive hook: check, demultiplex, free. */
+/* TCP/UDP input of one frame: check, demultiplex, free. */
 static void
-host_input(struct iface *ifp, struct pkt *p, void *arg)
+host_deliver(struct host *h, struct pkt *p)
 {
-	struct host *h = arg;
 	const struct ip4_hdr *ip;
 	const uint8_t *seg;
 	uint32_t hl, tl, src;
 
-	(void)ifp;
-	h->st.rx_frames++;
 	if (frame_check_ip4(p) != 0) {
 		h->st.rx_bad++;
 		goto out;
@@ -428,4 +554,92 @@ host_input(struct iface *ifp, struct pkt *p, void *arg)
 	}
 out:
 	pkt_free(p);
+}
+
+/*
+ * The receive interrupt: every frame in the ring, in order, is given the
+ * time it reaches TCP/UDP input, never before the frame ahead of it.
+ */
+static void
+host_rx_intr(struct host *h, simtime_t now)
+{
+	struct pkt *p;
+	simtime_t t;
+
+	h->last_intr = now;
+	h->st.rx_intr++;
+	while ((p = pktq_get(&h->ring)) != NULL) {
+		t = now + host_latency(h, &h->rx_rng, h->tm.rx_ns);
+		if (t < h->rx_last)
+			t = h->rx_last;
+		h->rx_last = t;
+		p->t_arrive = t;
+		pktq_put(&h->stackq, p);
+	}
+}
+
+/*
+ * Do what is due now (the interrupt, then input of the frames whose stack
+ * latency is over) and set the one receive event to the next of the two.
+ */
+static void
+host_rx_run(struct host *h)
+{
+	simtime_t now = world_now(h->w), at = SIMTIME_MAX;
+	struct pkt *p;
+
+	if (h->ring.len > 0 && h->intr_at <= now)
+		host_rx_intr(h, now);
+	while ((p = h->stackq.head) != NULL && p->t_arrive <= now) {
+		pktq_get(&h->stackq);
+		host_deliver(h, p);
+	}
+	if (h->ring.len > 0)
+		at = h->intr_at;
+	if (h->stackq.head != NULL && h->stackq.head->t_arrive < at)
+		at = h->stackq.head->t_arrive;
+	if (at == SIMTIME_MAX)
+		ev_cancel(h->w->q, &h->rx_ev);
+	else if (!ev_pending(&h->rx_ev) || h->rx_ev.at != at)
+		(void)ev_schedule_bounded(h->w->q, &h->rx_ev, at);
+}
+
+static void
+host_rx_ev(void *arg)
+{
+	host_rx_run(arg);
+}
+
+/*
+ * The interface's receive hook. Without timing the frame goes up at once
+ * (one interrupt per frame). With it, the frame waits in the ring; the
+ * first frame in an empty ring sets the interrupt at
+ * max(now, last interrupt + 1/int_rate).
+ */
+static void
+host_input(struct iface *ifp, struct pkt *p, void *arg)
+{
+	struct host *h = arg;
+	simtime_t now;
+
+	(void)ifp;
+	h->st.rx_frames++;
+	if (!h->rx_timed) {
+		h->st.rx_intr++;
+		host_deliver(h, p);
+		return;
+	}
+	if (pktq_full(&h->ring)) {
+		h->st.rx_ring++;
+		pkt_free(p);
+		return;
+	}
+	now = world_now(h->w);
+	if (h->ring.len == 0)
+		h->intr_at = h->last_intr + h->itr_ns > now ?
+		    h->last_intr + h->itr_ns : now;
+	pktq_put(&h->ring, p);
+	if (h->ring.len > h->st.rx_ring_peak)
+		h->st.rx_ring_peak = h->ring.len;
+	host_rx_run(h);
 }

@@ -16,6 +16,31 @@
  * No timestamps option (XXX), no persist timer (receivers always advertise
  * their whole buffer: the application reads at once).
  *
+ * Timing (struct host_timing; the [host] keys nic.* and stack.*). A 2009
+ * PC is not zero-latency. Frames that reach the interface wait in a
+ * receive ring for the NIC's interrupt, asserted at max(arrival of the
+ * first waiting frame, last interrupt + 1/int_rate); the interrupt takes
+ * every waiting frame, in order. The rate follows Linux e1000's dynamic
+ * interrupt throttling ("e1000: add dynamic itr modes", 2006; default
+ * InterruptThrottleRate=3, "dynamic conservative", between 4,000/s for
+ * bulk and 20,000/s for low-latency traffic; the older static default was
+ * 8,000/s): 20,000/s is the class of a paced flow of single segments and
+ * ACKs. A fixed rate is a simplification of the dynamic algorithm (XXX).
+ * The throttle timer starts at a random phase. Each frame then takes the
+ * receive stack latency (driver, IP, TCP) before TCP/UDP input, and each
+ * segment TCP/UDP sends takes the send stack latency before it reaches the
+ * interface. Both means are estimates: the order of magnitude is from
+ * Larsen et al., "Architectural breakdown of end-to-end latency in a
+ * TCP/IP network", Int. J. Parallel Programming 37(6), 2009 (about 10 us
+ * one way through a standard Linux stack on a 10GbE NIC without
+ * interrupt moderation; a 2009 gigabit PC is slower), checked over
+ * 0-50 us. A latency is (1 - spread) * mean + Exp(spread * mean), drawn
+ * per frame, so its mean is kept; frames of one host never overtake each
+ * other in either direction. Draws come from the streams "host.NAME.rx"
+ * and "host.NAME.tx"; with sim.variability off there is no phase, every
+ * latency is its mean and nothing is drawn. A host without timing (all
+ * zero, the core default) handles frames at once, as before.
+ *
  * Two layers: a core API on struct world (what the unit tests drive) and
  * the model glue (host_model, flow_model) that builds it from a scenario.
  */
@@ -70,6 +95,23 @@ struct host_stats {
 	uint64_t	tx_frames;
 	uint64_t	tx_drops;	/* refused by the interface */
 	uint64_t	tx_nobuf;	/* packet pool exhausted */
+	uint64_t	rx_ring;	/* receive ring full */
+	uint64_t	rx_intr;	/* receive interrupts */
+	uint32_t	rx_ring_peak;	/* most frames waiting for one */
+};
+
+/*
+ * The host's timing model (see above). All zero: none, frames are
+ * handled the instant they arrive or are sent. The scenario's defaults
+ * are those of the [host] table, not these.
+ */
+struct host_timing {
+	uint32_t	int_rate;	/* receive interrupts/s at most; 0 = none */
+	bool		random_phase;	/* throttle timer phase drawn */
+	uint32_t	rx_ring;	/* frames waiting; 0 = unbounded */
+	simtime_t	rx_ns;		/* mean, interrupt to TCP/UDP input */
+	simtime_t	tx_ns;		/* mean, TCP/UDP output to interface */
+	double		spread;		/* random share of each latency, 0..1 */
 };
 
 /*
@@ -82,6 +124,12 @@ struct host	*host_create(struct world *, const char *name,
 		    const struct host_tcp_params *tcp);
 void		 host_destroy(struct host *);
 void		 host_set_addr(struct host *, uint32_t addr, uint8_t plen);
+/*
+ * Set the timing model (copied). Call before the host has traffic: the
+ * throttle timer's phase is drawn now. EINVAL if spread is outside 0..1
+ * or a latency is negative.
+ */
+int		 host_set_timing(struct host *, const struct host_timing *);
 const char	*host_name(const struct host *);
 struct iface	*host_iface(const struct host *);
 const struct host_stats *host_stats(const struct host *);

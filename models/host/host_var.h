@@ -142,6 +142,23 @@ struct host {
 	int		 nls, lscap;
 	struct host_stats st;
 	struct flow_stats orphan;	/* counters of tcbs without a flow */
+
+	/* Timing (host_set_timing). Receive: frames wait in ring for the
+	 * interrupt at intr_at, then in stackq until their t_arrive (the
+	 * time they reach TCP/UDP input). Send: frames wait in txq until
+	 * their t_arrive, txst[] holding each one's flow counters. One
+	 * event per direction. */
+	struct host_timing tm;
+	bool		 rx_timed;	/* int_rate or stack.rx set */
+	simtime_t	 itr_ns;	/* 1 / int_rate */
+	simtime_t	 last_intr, intr_at;
+	simtime_t	 rx_last, tx_last;	/* latest t_arrive given */
+	struct pktq	 ring, stackq, txq;
+	struct flow_stats **txst;	/* circular, txq.len from txst_head */
+	uint32_t	 txst_head, txst_cap;
+	struct rng	 rx_rng;	/* "host.NAME.rx": phase, rx latency */
+	struct rng	 tx_rng;	/* "host.NAME.tx": tx latency */
+	struct ev	 rx_ev, tx_ev;
 };
 
 /* host.c */
