@@ -63,6 +63,7 @@ struct flow {
 	uint64_t	 ticks;
 	simtime_t	 t0;
 	simtime_t	 horizon;	/* nothing made at or after */
+	simtime_t	 start_at;	/* start + jitter */
 	bool		 started, stopped, done, listening;
 	/* UDP */
 	uint16_t	 udp_sport;
@@ -815,6 +816,20 @@ flow_create(const struct flow_spec *sp, int id, char *err, size_t errlen)
 	rng_init(&r, f->w->seed, "route.hash");
 	f->hkey[0] = rng_next(&r);
 	f->hkey[1] = rng_next(&r);
+	/* A flow started by hand: a random phase against the firewalls'
+	 * clock ticks, from its own stream (sim.variability off: none).
+	 * It still begins before its stop. */
+	f->start_at = sp->start_ns;
+	if (f->w->variability && sp->start_jitter_ns > 0) {
+		simtime_t lim = sp->start_jitter_ns;
+
+		if (sp->stop_ns > sp->start_ns && sp->stop_ns - sp->start_ns <
+		    lim)
+			lim = sp->stop_ns - sp->start_ns;
+		snprintf(stream, sizeof(stream), "flow.%s.start", f->name);
+		rng_init(&r, f->w->seed, stream);
+		f->start_at += (simtime_t)rng_below(&r, (uint64_t)lim);
+	}
 	ev_init(&f->start_ev, flow_begin, f, NULL);
 	ev_init(&f->stop_ev, flow_end, f, NULL);
 	ev_init(&f->tick_ev, flow_tick, f, NULL);
@@ -835,8 +850,7 @@ flow_start(struct flow *f)
 	struct ev_queue *q = f->w->q;
 	simtime_t now = world_now(f->w);
 
-	ev_schedule(q, &f->start_ev, f->sp.start_ns > now ? f->sp.start_ns :
-	    now);
+	ev_schedule(q, &f->start_ev, f->start_at > now ? f->start_at : now);
 	if (f->sp.stop_ns > 0)
 		ev_schedule(q, &f->stop_ev, f->sp.stop_ns > now ?
 		    f->sp.stop_ns : now);

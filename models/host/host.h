@@ -165,6 +165,7 @@ struct flow_spec {
 	enum flow_mode	 mode;
 	struct host	*from, *to;
 	simtime_t	 start_ns;
+	simtime_t	 start_jitter_ns;	/* start + U[0, this); 0 = none */
 	simtime_t	 stop_ns;	/* 0 = end of run */
 	double		 rate_pps;	/* 0 = unpaced */
 	uint64_t	 size;		/* bytes; 0 = unlimited */
@@ -180,7 +181,8 @@ struct flow_spec {
 	int		 nchanges;
 };
 
-/* Set the defaults of the parameter table (name, hosts left NULL). */
+/* Set the defaults of the parameter table (name, hosts left NULL), but
+ * start_jitter_ns 0. */
 void	flow_spec_defaults(struct flow_spec *);
 
 /* Counters of one flow (all its connections, both directions). */

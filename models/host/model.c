@@ -101,6 +101,9 @@ const struct param_spec flow_params[] = {
 	    "the receiving host (the TCP server)" },
 	{ "flow", "start", PT_DURATION, 0, 86400 * S, "0", NULL,
 	    "when the flow begins" },
+	{ "flow", "start_jitter", PT_DURATION, 0, 86400 * S, "10ms", NULL,
+	    "the flow begins at start + U[0, start_jitter): started by hand, "
+	    "its phase against the firewalls' clock ticks is random" },
 	{ "flow", "stop", PT_DURATION, 0, 86400 * S, "0", NULL,
 	    "no new data or connections after this; 0 = run to the end" },
 	{ "flow", "rate", PT_PKTRATE, 0, 100000000, "0", NULL,
@@ -440,6 +443,7 @@ flow_make(struct run *r, struct host_run *hr, int idx, char *err,
 		return keyerr(r, s, "to", err, errlen, msg);
 	}
 	sp.start_ns = conf_int(s, "start");
+	sp.start_jitter_ns = conf_int(s, "start_jitter");
 	sp.stop_ns = conf_int(s, "stop");
 	if (sp.stop_ns != 0 && sp.stop_ns <= sp.start_ns)
 		return keyerr(r, s, "stop", err, errlen, "not after start");

@@ -1089,7 +1089,7 @@ static const char *scen_ok =
     "[host b]\nnet = x\ntcp.rcvbuf = 256KB\n"
     "[flow f1]\nfrom = a\nto = b\nrate = 1000pps\n"
     "[flow u]\nproto = udp\nfrom = b\nto = a\nrate = 500pps\n"
-    "payload = 100\nstop = 1s\n";
+    "payload = 100\nstop = 1s\nstart_jitter = 0\n";
 
 static void
 test_model_run(void **state)
@@ -1109,6 +1109,9 @@ test_model_run(void **state)
 	assert_non_null(strstr(s, "\"retransmits\""));
 	assert_non_null(strstr(s, "\"timeouts\""));
 	assert_non_null(strstr(s, "\"hosts\""));
+	assert_non_null(strstr(s, "\"rx_interrupts\""));
+	assert_non_null(strstr(s, "\"rx_ring_peak\""));
+	assert_non_null(strstr(s, "\"rx_ring\""));
 	free(s);
 	snprintf(path, sizeof(path), "%s/out/flows.csv", tmpdir);
 	assert_non_null(s = read_file(path));
