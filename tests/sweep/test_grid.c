@@ -144,7 +144,8 @@ test_bad_specs(void **state)
 		{ "flow.bulk.rate=1e3:2000:100", "decimal numbers" },
 		{ "flow.bulk.rate=1.:2:1", "decimal numbers" },
 		{ "flow.bulk.rate=1:100000:1", "more than 10000 values" },
-		{ "flow.bulk.rate=1:99999999999999999999:1", "decimal numbers" },
+		{ "flow.bulk.rate=1:99999999999999999999:1",
+		    "decimal numbers" },
 	};
 	struct grid g;
 	char err[256];

@@ -94,8 +94,9 @@ quote(FILE *f, const char *s)
 	const char *p;
 
 	for (p = s; *p != '\0'; p++)
-		if (strchr("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-		    "0123456789_@%+=:,./-", *p) == NULL)
+		if (strchr("ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+		    "abcdefghijklmnopqrstuvwxyz0123456789_@%+=:,./-", *p) ==
+		    NULL)
 			break;
 	if (*p == '\0' && p != s) {
 		fputs(s, f);

@@ -30,7 +30,7 @@ struct jsonget {
 	struct jnode	*nodes;
 	size_t		 nnodes, anodes;
 	char		*strs;		/* decoded strings, NUL-terminated */
-	size_t		 nstrs;		/* bytes used; the arena holds len + 1 */
+	size_t		 nstrs;		/* bytes used (the arena: len + 1) */
 };
 
 struct parser {
@@ -38,7 +38,7 @@ struct parser {
 	struct jsonget	*doc;
 	char		*err;
 	size_t		 errlen;
-	int		 failed;	/* an errno value once an error is set */
+	int		 failed;	/* errno value of the first error */
 };
 
 static uint32_t	parse_value(struct parser *, int);
@@ -203,8 +203,9 @@ parse_string(struct parser *ps, uint32_t *off, uint32_t *lenp)
 				return (-1);
 			}
 			c = (unsigned long)h;
-			if (c >= 0xd800 && c <= 0xdbff && ps->end - ps->p >= 6 &&
-			    ps->p[0] == '\\' && ps->p[1] == 'u') {
+			if (c >= 0xd800 && c <= 0xdbff &&
+			    ps->end - ps->p >= 6 && ps->p[0] == '\\' &&
+			    ps->p[1] == 'u') {
 				const char *save = ps->p;
 
 				ps->p += 2;

@@ -32,37 +32,37 @@ usage(FILE *f)
 	    " [--out DIR]\n"
 	    "           [--set KEY=V]... [--baseline-set KEY=V]..."
 	    " [--duration T]\n"
+	    "sweep runs SCENARIO at each point of the "
+	    "cross product of the --vary\n"
+	    "values, once per seed (seed0..seed0+N-1; "
+	    "default: seed 1 only), J runs\n"
+	    "at a time (default: the CPUs), into DIR/runs/NNNN (default DIR:\n"
+	    "results/sweep-SCENARIO), and writes "
+	    "DIR/plan.csv and DIR/sweep.csv. A\n"
+	    "range keeps its unit and includes STOP: "
+	    "flow.bulk.rate=2000:20000:2000pps.\n"
+	    "--emit-jobs FILE runs nothing: it writes one "
+	    "command per line to FILE,\n"
+	    "for `parallel --jobs J < FILE` or `parallel "
+	    "--sshloginfile HOSTS < FILE`\n"
+	    "(the hosts must share this filesystem), and "
+	    "the Slurm array script\n"
+	    "FILE.sbatch; --collate DIR then writes DIR/sweep.csv.\n"
 	    "\n"
-	    "sweep runs SCENARIO at every point of the cross product of the"
-	    " --vary values,\n"
-	    "once per seed (seed0..seed0+N-1; default 1 seed from 1), J at a"
-	    " time (default:\n"
-	    "the CPUs), into DIR/runs/NNNN (default DIR:"
-	    " results/sweep-SCENARIO), and writes\n"
-	    "DIR/plan.csv and DIR/sweep.csv. A range keeps the unit of its"
-	    " bounds and includes\n"
-	    "STOP: flow.bulk.rate=2000:20000:2000pps. --emit-jobs FILE runs"
-	    " nothing: it writes\n"
-	    "one command per line to FILE, for `parallel --jobs J < FILE` or"
-	    " `parallel\n"
-	    "--sshloginfile HOSTS < FILE` (the hosts must share this"
-	    " filesystem), and the\n"
-	    "Slurm array script FILE.sbatch; --collate DIR then writes"
-	    " DIR/sweep.csv.\n"
-	    "\n"
-	    "threshold finds the highest rate (KEY=<rate>pps, default"
-	    " flow.bulk.rate) at\n"
-	    "which, there and at every lower rate measured, >= 90%% of seeds"
-	    " 1..N (10) of\n"
-	    "SCENARIO deliver >= R (0.95) of what BASELINE delivers with the"
-	    " same seed: a\n"
-	    "geometric grid of G (8) rates over LO:HI (1000:30000), then"
-	    " midpoints of the\n"
-	    "bracket. --set applies to SCENARIO, --baseline-set to BASELINE,"
-	    " --duration to\n"
-	    "both. Writes DIR/threshold.csv, runs.csv, threshold.txt,"
-	    " threshold.svg (default\n"
-	    "DIR: results/threshold-SCENARIO).\n"
+	    "threshold finds the highest rate "
+	    "(KEY=<rate>pps, default flow.bulk.rate)\n"
+	    "at which, there and at every lower rate "
+	    "measured, >= 90%% of seeds 1..N\n"
+	    "(10) of SCENARIO deliver >= R (0.95) of what "
+	    "BASELINE delivers with the\n"
+	    "same seed: a geometric grid of G (8) rates "
+	    "over LO:HI (1000:30000), then\n"
+	    "midpoints of the bracket. --set applies to "
+	    "SCENARIO, --baseline-set to\n"
+	    "BASELINE, --duration to both. Writes "
+	    "DIR/threshold.csv, runs.csv,\n"
+	    "threshold.txt and threshold.svg (default DIR: "
+	    "results/threshold-SCENARIO).\n"
 	    "\n"
 	    "pfsim is $PFSIM, or pfsim next to this program.\n");
 }
@@ -176,25 +176,32 @@ passthrough(const char *cmd, int argc, char **argv, int *i,
 	return (0);
 }
 
+/* Whether pass has "--set key=...". */
+static int
+sets_key(const struct argv *pass, const char *key)
+{
+	size_t i, n = strlen(key);
+
+	for (i = 0; i + 1 < pass->n; i++)
+		if (strcmp(pass->v[i], "--set") == 0 &&
+		    strncmp(pass->v[i + 1], key, n) == 0 &&
+		    pass->v[i + 1][n] == '=')
+			return (1);
+	return (0);
+}
+
 /* Whether --set gives a key that --vary varies: printed. */
 static int
 set_conflict(const struct argv *pass, const struct grid *g)
 {
-	size_t i, a, n;
+	size_t a;
 
-	for (i = 0; i + 1 < pass->n; i++) {
-		if (strcmp(pass->v[i], "--set") != 0)
-			continue;
-		for (a = 0; a < g->naxes; a++) {
-			n = strlen(g->axes[a].key);
-			if (strncmp(pass->v[i + 1], g->axes[a].key, n) == 0 &&
-			    pass->v[i + 1][n] == '=') {
-				fprintf(stderr, "sweep: %s: both --set and "
-				    "--vary\n", g->axes[a].key);
-				return (1);
-			}
+	for (a = 0; a < g->naxes; a++)
+		if (sets_key(pass, g->axes[a].key)) {
+			fprintf(stderr, "sweep: %s: both --set and --vary\n",
+			    g->axes[a].key);
+			return (1);
 		}
-	}
 	return (0);
 }
 
@@ -438,6 +445,11 @@ cmd_threshold(int argc, char **argv)
 	if (o.scenario == NULL || o.baseline == NULL) {
 		usage_error("threshold", "%s", "a SCENARIO and --baseline are "
 		    "needed");
+		goto out;
+	}
+	if (sets_key(&split, o.key) || sets_key(&base, o.key)) {
+		fprintf(stderr, "threshold: %s: the rate is the threshold's "
+		    "(--key), not --set\n", o.key);
 		goto out;
 	}
 	rv = threshold_cmd_run(&o, stdout, stderr, err, sizeof(err));

@@ -10,7 +10,7 @@
 
 struct pool_job {
 	char *const	*argv;		/* argv[0] found on PATH if no '/' */
-	const char	*outpath;	/* stdout to this file; NULL: /dev/null */
+	const char	*outpath;	/* stdout to this file, or /dev/null */
 	const char	*errpath;	/* stderr to this file; NULL: ours */
 	const char	*cwd;		/* NULL: ours */
 	int		 status;	/* out: exit status, 128 + signal, or

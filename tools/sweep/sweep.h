@@ -22,7 +22,7 @@ struct sweep_opts {
 	unsigned long		 nseeds;	/* >= 1 */
 	unsigned long		 seed0;
 	size_t			 jobs;		/* >= 1 */
-	int			 jobs_given;	/* --jobs: throttles Slurm too */
+	int			 jobs_given;	/* --jobs: throttle Slurm */
 	const char		*outdir;	/* NULL: results/sweep-NAME */
 	const struct argv	*pass;		/* pfsim options of every run */
 	const char		*emit;		/* write jobs, do not run */

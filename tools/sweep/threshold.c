@@ -28,7 +28,8 @@ threshold_grid(double lo, double hi, size_t g, double *rates)
 		else if (i == g - 1)
 			r = hi;
 		else
-			r = round(lo * pow(hi / lo, (double)i / (double)(g - 1)));
+			r = round(lo * pow(hi / lo,
+			    (double)i / (double)(g - 1)));
 		if (n == 0 || r > rates[n - 1])
 			rates[n++] = r;
 	}

@@ -124,7 +124,7 @@ run_delivered(const char *out, int status, char *msg, size_t len)
 		return (-1);
 	}
 	if (!s.have[SUMMARY_DELIVERED_PPS]) {
-		snprintf(msg, len, "summary.json has no flows[0].delivered_pps");
+		snprintf(msg, len, "summary.json: no flows[0].delivered_pps");
 		return (-1);
 	}
 	return (s.v[SUMMARY_DELIVERED_PPS]);
@@ -546,9 +546,13 @@ th_setup(struct th *t, char *err, size_t errlen)
 	rv = 0;
 	if ((f = fopen(d, "w")) == NULL)
 		rv = errno;
-	else if ((fputs("rate,seed,split_pps,baseline_pps,ratio\n", f) < 0) |
-	    (fclose(f) != 0))
-		rv = errno ? errno : EIO;
+	else {
+		fputs("rate,seed,split_pps,baseline_pps,ratio\n", f);
+		if (ferror(f))
+			rv = EIO;
+		if (fclose(f) != 0 && rv == 0)
+			rv = errno;
+	}
 	if (rv != 0)
 		snprintf(err, errlen, "%s: %s", d, strerror(rv));
 	free(d);

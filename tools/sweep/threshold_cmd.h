@@ -22,14 +22,14 @@
 
 struct threshold_opts {
 	const char		*scenario;	/* the split flow */
-	const char		*baseline;	/* the same flow, one firewall */
+	const char		*baseline;	/* that flow, one firewall */
 	unsigned long		 nseeds;	/* seeds 1..nseeds */
 	double			 ratio;		/* R */
 	double			 lo, hi;	/* pps */
 	const char		*key;		/* set to <rate>pps */
 	size_t			 grid;		/* points of the first scan */
 	size_t			 jobs;
-	const char		*outdir;	/* NULL: results/threshold-NAME */
+	const char		*outdir;	/* NULL: the default */
 	const struct argv	*split_pass;	/* pfsim options, split runs */
 	const struct argv	*base_pass;	/* and baseline runs */
 	int			 progress;
