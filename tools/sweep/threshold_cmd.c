@@ -626,6 +626,12 @@ threshold_cmd_run(const struct threshold_opts *o, FILE *out, FILE *warn,
 		for (i = 0; i < nrises; i++)
 			fprintf(lf, "%s%.0f", i ? ", " : "", p[rises[i]].rate);
 		fclose(lf);
+		/* on stdout after the table too, as in threshold.txt */
+		fprintf(out, "warning: the median ratio is not monotone "
+		    "non-increasing: it rises by more than %g at %s pps; the "
+		    "threshold is flagged\n", THRESHOLD_TOLERANCE,
+		    list ? list : "?");
+		fflush(out);
 		th_warn(&t, "the median ratio is not monotone non-increasing:"
 		    " it rises by more than %g at %s pps; the threshold is "
 		    "flagged", THRESHOLD_TOLERANCE, list ? list : "?");
