@@ -101,3 +101,35 @@ check()
 		fail "$1: not ($2)"
 	fi
 }
+
+# seeds N NAME SCENARIO ARGS...: run seeds 1..N into NAME.1 ... NAME.N
+# (one run is one sample: claims are checked over seeds).
+seeds()
+{
+	_n=$1
+	_name=$2
+	shift 2
+	_i=1
+	while [ "$_i" -le "$_n" ]; do
+		run "$_name.$_i" "$@" --seed "$_i"
+		_i=$((_i + 1))
+	done
+}
+
+# vals N NAME FILTER: FILTER's value in each of NAME.1 ... NAME.N.
+vals()
+{
+	_i=1
+	while [ "$_i" -le "$1" ]; do
+		printf '%s ' "$(j "$2.$_i" "$3")"
+		_i=$((_i + 1))
+	done
+}
+
+# nof N NAME FILTER COND: how many of the N seeds' values v meet the awk
+# condition COND (e.g. 'v > 1900').
+nof()
+{
+	vals "$1" "$2" "$3" | awk '{ for (i = 1; i <= NF; i++) { v = $i;
+	    if ('"$4"') n++ } } END { print n + 0 }'
+}

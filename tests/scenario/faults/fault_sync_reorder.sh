@@ -11,7 +11,9 @@ check "no state mismatch" "$(j r '[.firewalls[].pf.state_mismatch] | add') == 0"
 check "overtaken updates counted stale" \
     "$(j r '[.firewalls[].pfsync.pfsyncs_stale] | add') > 100"
 run d "$S/fault_sync_reorder.conf" --set net.sync.reorder=0
-check "duplicates alone: nothing stale" \
-    "$(j d '[.firewalls[].pfsync.pfsyncs_stale] | add') == 0"
+# A duplicate that lands after a newer local change is stale (the
+# handshake's first updates, with random interrupt phases): a handful.
+check "duplicates alone: next to nothing stale" \
+    "$(j d '[.firewalls[].pfsync.pfsyncs_stale] | add') <= 10"
 check "duplicates alone: full rate" \
     "$(j d '.flows[0].delivered_pps') >= 0.99 * 2000"

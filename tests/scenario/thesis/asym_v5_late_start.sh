@@ -1,19 +1,26 @@
-# A split flow that starts after the firewalls are up (1 s): the SYN/ACK
-# beats the insert to fwB (seed R5), the handshake completes out of step,
-# and the seed's merge deadlocks: each firewall rejects the other's
-# updates (codes 1 and 3) and echoes its own, forever. Two ways out, each
-# tested: pfsync.defer_kick (the INS leaves at once, the IACK releases the
-# SYN in time) and pfsync.merge = field (recovers after the SYN retry).
+# A split flow that starts after the firewalls are up (1 s), under the
+# seed's settings: the SYN is held (defer) and its INS waits for the 1 s
+# timer, the SYN/ACK beats the insert to fwB (seed R5), the handshake
+# completes out of step, and the seed's merge deadlocks: each firewall
+# rejects the other's updates and echoes its own, forever. Ways out, each
+# tested over 3 seeds: pfsync.defer_kick with merge=field (full rate), and
+# merge=field alone (recovers after the 3 s SYN retry).
 . "$(dirname "$0")/../lib.sh"
-late="--duration 6s --capture none --set flow.bulk.start=1s"
-run seed "$S/asym_tcp.conf" $late
-run kick "$S/asym_tcp.conf" $late --set firewall.fwA.pfsync.defer_kick=yes \
+N=3
+late="--capture none --set flow.bulk.start=1s --set flow.bulk.start_jitter=0"
+field="--set firewall.fwA.pfsync.merge=field --set firewall.fwB.pfsync.merge=field"
+seeds $N seed "$S/asym_tcp.conf" $late --duration 6s
+seeds $N kick "$S/asym_tcp.conf" $late --duration 6s $field \
+    --set firewall.fwA.pfsync.defer_kick=yes \
     --set firewall.fwB.pfsync.defer_kick=yes
-run field "$S/asym_tcp.conf" $late --duration 10s \
-    --set firewall.fwA.pfsync.merge=field --set firewall.fwB.pfsync.merge=field
-check "seed: the late split flow stalls" "$(j seed '.flows[0].delivered_pps') < 100"
+seeds $N field "$S/asym_tcp.conf" $late --duration 10s $field
+P='.flows[0].delivered_pps'
+check "seed: the late split flow stalls in every seed" "$(nof $N seed "$P" 'v < 100') == $N"
 check "seed: stale ping-pong on both firewalls" \
-    "$(j seed '.firewalls[0].pfsync.stale.total') > 10000 && $(j seed '.firewalls[1].pfsync.stale.total') > 10000"
-check "defer_kick: full rate, no SYN retry" \
-    "$(j kick '.flows[0].delivered_pps') > 1900 && $(j kick '.flows[0].syn_retransmits') == 0"
-check "merge=field: recovers after the SYN retry and backoff" "$(j field '.flows[0].delivered_pps') > 1000"
+    "$(nof $N seed '[.firewalls[].pfsync.stale.total] | min' 'v > 10000') == $N"
+check "seed: the SYN/ACK was blocked at fwB (the insert came late)" \
+    "$(nof $N seed '.firewalls[1].drops.pf_block' 'v >= 1') == $N"
+check "defer_kick + merge=field: full rate, no SYN retry" \
+    "$(nof $N kick "$P" 'v > 1900') == $N && $(nof $N kick '.flows[0].syn_retransmits' 'v == 0') == $N"
+check "merge=field: recovers after the SYN retry and backoff" \
+    "$(nof $N field "$P" 'v > 1000') == $N"
