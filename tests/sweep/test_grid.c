@@ -191,6 +191,32 @@ test_keys(void **state)
 	assert_int_equal(grid_check_key("x.", err, sizeof(err)), EINVAL);
 }
 
+/* "K1+K2=..." is one axis that sets both keys; each part is checked. */
+static void
+test_joined_keys(void **state)
+{
+	struct grid g;
+	char err[256] = "", buf[64];
+
+	(void)state;
+	grid_init(&g);
+	assert_int_equal(grid_add(&g, "firewall.fwA.nic.int_rate+"
+	    "firewall.fwB.nic.int_rate=0,8000", err, sizeof(err)), 0);
+	assert_int_equal(g.naxes, 1);
+	assert_int_equal(grid_npoints(&g), 2);
+	assert_string_equal(grid_key_at(&g, 0, 0, buf, sizeof(buf)),
+	    "firewall.fwA.nic.int_rate");
+	assert_string_equal(grid_key_at(&g, 0, 1, buf, sizeof(buf)),
+	    "firewall.fwB.nic.int_rate");
+	assert_null(grid_key_at(&g, 0, 2, buf, sizeof(buf)));
+	assert_string_equal(grid_value(&g, 1, 0), "8000");
+	assert_int_equal(grid_add(&g, "net.x.delay+=1us", err, sizeof(err)),
+	    EINVAL);
+	assert_int_equal(grid_add(&g, "net.x.delay+sim.seed=1", err,
+	    sizeof(err)), EINVAL);
+	grid_free(&g);
+}
+
 int
 main(void)
 {
@@ -201,6 +227,7 @@ main(void)
 		cmocka_unit_test(test_cross_product_and_seeds),
 		cmocka_unit_test(test_bad_specs),
 		cmocka_unit_test(test_keys),
+		cmocka_unit_test(test_joined_keys),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

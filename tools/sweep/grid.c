@@ -78,6 +78,17 @@ grid_check_key(const char *key, char *err, size_t errlen)
 	const char *p;
 	int dots = 0, seglen = 0;
 
+	/* KEY+KEY...: one axis that sets every key to its value. */
+	if ((p = strchr(key, '+')) != NULL) {
+		char *first = strndup(key, (size_t)(p - key));
+		int rv;
+
+		if (first == NULL)
+			return (ENOMEM);
+		rv = grid_check_key(first, err, errlen);
+		free(first);
+		return (rv != 0 ? rv : grid_check_key(p + 1, err, errlen));
+	}
 	for (p = key; *p != '\0'; p++) {
 		if (*p == '.') {
 			if (seglen == 0)
@@ -346,4 +357,20 @@ grid_run(size_t nseeds, unsigned long seed0, size_t r, size_t *point,
 {
 	*point = r / nseeds;
 	*seed = seed0 + (unsigned long)(r % nseeds);
+}
+
+const char *
+grid_key_at(const struct grid *g, size_t a, size_t i, char *buf, size_t len)
+{
+	const char *k = g->axes[a].key, *e;
+
+	for (; i > 0; i--)
+		if ((k = strchr(k, '+')) == NULL)
+			return (NULL);
+		else
+			k++;
+	e = strchr(k, '+');
+	snprintf(buf, len, "%.*s", (int)(e != NULL ? (size_t)(e - k) :
+	    strlen(k)), k);
+	return (buf);
 }

@@ -38,13 +38,22 @@ int	grid_add(struct grid *, const char *spec, char *err, size_t errlen);
 /*
  * Whether key can be given to pfsim's --set: SECTION.KEY or
  * SECTION.NAME.KEY (KEY may hold dots: nic.int_rate), words of letters,
- * digits, '_' and '-' joined by single dots. sim.seed is refused: seeds
- * are the sweep's. 0 or EINVAL with a message in err.
+ * digits, '_' and '-' joined by single dots, or several such keys joined
+ * by '+' (one axis that sets them all to its value: both firewalls of a
+ * pair). sim.seed is refused: seeds are the sweep's. 0, ENOMEM, or EINVAL
+ * with a message in err.
  */
 int	grid_check_key(const char *key, char *err, size_t errlen);
 
 /* Points of the grid (1 with no axis). */
 size_t	grid_npoints(const struct grid *);
+
+/*
+ * The i-th key that axis a sets (more than one for "K1+K2=..."), written
+ * into buf; NULL past the last.
+ */
+const char	*grid_key_at(const struct grid *, size_t a, size_t i, char *buf,
+		    size_t len);
 
 /* The value of axis a at point p (p < grid_npoints). */
 const char	*grid_value(const struct grid *, size_t p, size_t a);

@@ -196,12 +196,17 @@ set_conflict(const struct argv *pass, const struct grid *g)
 {
 	size_t a;
 
+	char key[256];
+	size_t k;
+
 	for (a = 0; a < g->naxes; a++)
-		if (sets_key(pass, g->axes[a].key)) {
-			fprintf(stderr, "sweep: %s: both --set and --vary\n",
-			    g->axes[a].key);
-			return (1);
-		}
+		for (k = 0; grid_key_at(g, a, k, key, sizeof(key)) != NULL;
+		    k++)
+			if (sets_key(pass, key)) {
+				fprintf(stderr, "sweep: %s: both --set and "
+				    "--vary\n", key);
+				return (1);
+			}
 	return (0);
 }
 

@@ -57,9 +57,15 @@ plan_argv(const struct sweep_opts *o, const char *pfsim, const char *scen,
 	rv |= argv_pushf(a, "--seed");
 	rv |= argv_pushf(a, "%lu", seed);
 	for (i = 0; i < g->naxes; i++) {
-		rv |= argv_push(a, "--set");
-		rv |= argv_pushf(a, "%s=%s", g->axes[i].key,
-		    grid_value(g, point, i));
+		char key[256];
+		size_t k;
+
+		for (k = 0; grid_key_at(g, i, k, key, sizeof(key)) != NULL;
+		    k++) {
+			rv |= argv_push(a, "--set");
+			rv |= argv_pushf(a, "%s=%s", key,
+			    grid_value(g, point, i));
+		}
 	}
 	rv |= argv_append(a, o->pass);
 	rv |= argv_push(a, "--out");
