@@ -93,3 +93,28 @@ sys.exit(not r.tag.endswith("svg"))' "$D/threshold.svg" ||
 else
 	echo "gnuplot missing: no figure checked"
 fi
+
+# Measured outcomes (results/README.md, "Two races"): with the defaults
+# (the seed's deferral, em(4)'s 8000/s) every seed stalls at every rate;
+# with defer_kick and 20000 interrupts/s the threshold lies between 10k
+# and 20k pps (13,903-14,041 over 10 seeds of 10 s) and the bracket is
+# tight after refinement.
+grep -q '^threshold_pps below 1000' "$T/out" ||
+    fail "defaults: expected a threshold below 1000 pps"
+awk -F, 'NR > 1 && $9 != 1 { exit 1 }' "$D/threshold.csv" ||
+    fail "defaults: a rate where not every seed stalled"
+ok "defaults: every seed stalled at every rate"
+$TO "$SWEEP" threshold "$S/asym_tcp.conf" --baseline "$S/single_fw.conf" \
+    --seeds 3 --rates 4000:30000 --grid 4 --duration 2s --jobs 2 \
+    --set firewall.fwA.pfsync.defer_kick=yes \
+    --set firewall.fwB.pfsync.defer_kick=yes \
+    --set firewall.fwA.nic.int_rate=20000 \
+    --set firewall.fwB.nic.int_rate=20000 \
+    --out "$T/k" >"$T/kout" 2>"$T/kerr" || fail "defer_kick threshold failed"
+line=$(grep '^threshold_pps' "$T/kout")
+echo "$line"
+set -- $line
+check "defer_kick, 20000/s: threshold in [10000, 20000]" \
+    "$2 >= 10000 && $2 <= 20000"
+hi=$(echo "$5" | tr -d ")")
+check "... bracketed within 5 %" "$hi <= 1.05 * $2 + 1"
