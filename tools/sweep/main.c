@@ -135,6 +135,37 @@ optval(int argc, char **argv, int *i)
  * 1 when argv[*i] is one (added to pass), 0 when it is not, -1 on error
  * (printed).
  */
+/*
+ * What both commands take alike at argv[*i]: --help (*status 0, returns
+ * -1), the scenario (returns 1), or an option with its value in *v
+ * (returns 0; -1 with a message when the value is missing).
+ */
+static int
+common_arg(const char *cmd, int argc, char **argv, int *i,
+    const char **scenario, const char **v, int *status)
+{
+	const char *a = argv[*i];
+
+	if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+		usage(stdout);
+		*status = 0;
+		return (-1);
+	}
+	if (a[0] != '-') {
+		if (*scenario != NULL) {
+			usage_error(cmd, "one scenario at a time (%s)", a);
+			return (-1);
+		}
+		*scenario = a;
+		return (1);
+	}
+	if ((*v = optval(argc, argv, i)) == NULL) {
+		usage_error(cmd, "%s: unknown option or missing value", a);
+		return (-1);
+	}
+	return (0);
+}
+
 static int
 passthrough(const char *cmd, int argc, char **argv, int *i,
     struct argv *pass, const char *setname)
@@ -248,25 +279,11 @@ cmd_sweep(int argc, char **argv)
 			goto out;
 		if (rv > 0)
 			continue;
-		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-			usage(stdout);
-			status = 0;
+		if ((rv = common_arg("sweep", argc, argv, &i, &o.scenario, &v,
+		    &status)) < 0)
 			goto out;
-		}
-		if (a[0] != '-') {
-			if (o.scenario != NULL) {
-				usage_error("sweep", "one scenario at a time "
-				    "(%s)", a);
-				goto out;
-			}
-			o.scenario = a;
+		if (rv > 0)
 			continue;
-		}
-		if ((v = optval(argc, argv, &i)) == NULL) {
-			usage_error("sweep", "%s: unknown option or missing "
-			    "value", a);
-			goto out;
-		}
 		if (!strcmp(a, "--vary")) {
 			if ((rv = grid_add(&g, v, err, sizeof(err))) != 0) {
 				if (rv == ENOMEM)
@@ -379,25 +396,11 @@ cmd_threshold(int argc, char **argv)
 			goto out;
 		if (rv > 0)
 			continue;
-		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-			usage(stdout);
-			status = 0;
+		if ((rv = common_arg("threshold", argc, argv, &i, &o.scenario, &v,
+		    &status)) < 0)
 			goto out;
-		}
-		if (a[0] != '-') {
-			if (o.scenario != NULL) {
-				usage_error("threshold", "one scenario at a "
-				    "time (%s)", a);
-				goto out;
-			}
-			o.scenario = a;
+		if (rv > 0)
 			continue;
-		}
-		if ((v = optval(argc, argv, &i)) == NULL) {
-			usage_error("threshold", "%s: unknown option or "
-			    "missing value", a);
-			goto out;
-		}
 		if (!strcmp(a, "--baseline"))
 			o.baseline = v;
 		else if (!strcmp(a, "--seeds")) {
