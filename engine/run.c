@@ -49,7 +49,7 @@ static const struct param_spec net_params[] = {
 	{ "net", "delay", PT_DURATION, 0, 10LL * NS_PER_SEC, "3us", NULL,
 	    "one-way latency besides serialisation: switch lookup and fabric "
 	    "plus cable (estimate for a 2009 gigabit switch, checked over "
-	    "1-300us; results/README.md, \"Timing profile\")" },
+	    "3-300us; results/README.md, \"Timing profile\")" },
 	{ "net", "switch", PT_ENUM, 0, 0, "store_forward", "store_forward|none",
 	    "store_forward: the switch receives the whole frame before it "
 	    "sends it on (one more frame time per hop); none: a wire" },

@@ -281,15 +281,35 @@ print_threshold(FILE *f, const struct threshold *th, int flagged)
 	    "monotone)" : "");
 }
 
+/* The split runs' own settings ("K=V K=V"), written into buf. */
+static const char *
+split_sets(const struct th *t, char *buf, size_t len)
+{
+	const struct argv *a = t->o->split_pass;
+	size_t i, n = 0;
+
+	buf[0] = '\0';
+	for (i = 0; a != NULL && i + 1 < a->n && n < len; i++)
+		if (strcmp(a->v[i], "--set") == 0) {
+			n += (size_t)snprintf(buf + n, len - n, "%s%s",
+			    n ? " " : "", a->v[i + 1]);
+			i++;
+		}
+	return (buf);
+}
+
 static void
 print_table(FILE *f, const struct th *t, const struct threshold_point *p,
     size_t n, const struct threshold *th, int flagged)
 {
+	char sets[2048];
 	size_t i;
 
 	fprintf(f, "# %s against %s: %s, seeds 1..%lu, goodput ratio >= "
 	    "%g in >= %.0f%% of seeds\n", t->o->scenario, t->o->baseline,
 	    t->o->key, t->o->nseeds, t->o->ratio, THRESHOLD_SHARE * 100);
+	if (*split_sets(t, sets, sizeof(sets)) != '\0')
+		fprintf(f, "# split runs with --set %s\n", sets);
 	fprintf(f, "%9s %4s %7s %7s %7s %7s %7s %9s %8s\n", "rate_pps", "n",
 	    "min", "q1", "median", "q3", "max", "share>=R", "stalled");
 	for (i = 0; i < n; i++)
@@ -396,7 +416,7 @@ static void
 figure(struct th *t, const struct threshold *th, const size_t *rises,
     size_t nrises, const struct threshold_point *p)
 {
-	char *gp, *tmp, *title, *gnuplot, *errpath;
+	char *gp, *tmp, *title, *gnuplot, *errpath, sets[2048];
 	struct pool_job job;
 	struct pool_opts po = { 1, "gnuplot", 0 };
 	char *argv[3];
@@ -434,6 +454,11 @@ figure(struct th *t, const struct threshold *th, const size_t *rises,
 	    "monotone" : "") >= 0) {
 		gp_quote(f, title);
 		free(title);
+	}
+	if (*split_sets(t, sets, sizeof(sets)) != '\0') {
+		fprintf(f, "\nset label 9 ");
+		gp_quote(f, sets);
+		fprintf(f, " at screen 0.01, screen 0.02 font ',9'");
 	}
 	fprintf(f, "\nR = %g\n", t->o->ratio);
 	if (th->where != THRESHOLD_BELOW)
