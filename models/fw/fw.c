@@ -1261,7 +1261,6 @@ fw_report_json(struct fw *fw, struct json *j)
 	struct vnet *v = fw->v;
 	simtime_t el = fw_elapsed(fw);
 	uint64_t pkts = 0, queued = 0;
-	uint32_t k;
 	size_t i;
 	int n;
 	char addr[INET_ADDRSTRLEN];
@@ -1323,8 +1322,7 @@ fw_report_json(struct fw *fw, struct json *j)
 	}
 	json_obj_end(j);
 
-	for (k = 1; k <= kern_pass_quantile(v, 1.0); k++)
-		pkts += (uint64_t)k * kern_pass_hist(v, k);
+	pkts = kern_pass_pkts(v);
 	/* The histogram is the running boot's; the counts add up. */
 	json_obj_begin(j, "softnet");
 	json_uint(j, "passes", fw->acc.passes + cs->passes);

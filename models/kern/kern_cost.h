@@ -59,8 +59,10 @@ const struct kern_cpu_stats *kern_cpu_stats(const struct vnet *);
  * q in [0, 1] (0 = min, 0.5 = median, 0.99 = p99, 1 = max); 0 if none. */
 uint32_t kern_pass_quantile(const struct vnet *, double q);
 /* Histogram access: the number of passes that processed exactly k
- * packets (k >= 1). */
+ * packets (k >= 1). Exact for any k: no size is clamped. */
 uint64_t kern_pass_hist(const struct vnet *, uint32_t k);
+/* Packets processed over every pass counted in passes_ip. */
+uint64_t kern_pass_pkts(const struct vnet *);
 /* Nonzero while the CPU executes a step (a unit of work). */
 int	kern_cpu_in_step(const struct vnet *);
 /* Nonzero when nothing is running or pending on the CPU. */

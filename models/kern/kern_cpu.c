@@ -24,7 +24,7 @@ struct kern_out {
 	struct pkt	*p;
 };
 
-#define PASS_HIST_MAX	65536	/* bigger passes share the last bin */
+#define PASS_HIST_MAX	65536	/* bigger passes: one entry each in big[] */
 
 struct kern_cpu {
 	struct vnet	*v;
@@ -46,6 +46,9 @@ struct kern_cpu {
 
 	uint64_t	*hist;		/* packets-per-pass histogram */
 	uint32_t	 histcap;
+	uint32_t	*big;		/* passes of PASS_HIST_MAX or more, */
+	size_t		 nbig, bigcap;	/* exact, kept sorted */
+	uint64_t	 pass_pkts_total;	/* over every recorded pass */
 
 	struct kern_cpu_stats st;
 };
@@ -81,6 +84,7 @@ kern_cpu_destroy(struct kern_cpu *c)
 		pkt_free(c->out[i].p);
 	free(c->out);
 	free(c->hist);
+	free(c->big);
 	free(c);
 }
 
@@ -320,11 +324,28 @@ cpu_flush(struct kern_cpu *c)
 static void
 pass_record(struct kern_cpu *c, uint32_t k)
 {
-	uint32_t ncap;
+	uint32_t ncap, *nb;
 	uint64_t *n;
+	size_t i;
 
-	if (k >= PASS_HIST_MAX)
-		k = PASS_HIST_MAX - 1;
+	c->st.passes_ip++;
+	c->pass_pkts_total += k;
+	/* A pass this big is rare (it took PASS_HIST_MAX packets): keep
+	 * its exact size rather than a bin for every size up to it. */
+	if (k >= PASS_HIST_MAX) {
+		if (c->nbig == c->bigcap) {
+			c->bigcap = c->bigcap ? c->bigcap * 2 : 16;
+			nb = realloc(c->big, c->bigcap * sizeof(*nb));
+			if (nb == NULL)
+				panic("cpu: out of memory");
+			c->big = nb;
+		}
+		for (i = c->nbig; i > 0 && c->big[i - 1] > k; i--)
+			c->big[i] = c->big[i - 1];
+		c->big[i] = k;
+		c->nbig++;
+		return;
+	}
 	if (k >= c->histcap) {
 		ncap = c->histcap ? c->histcap : 64;
 		while (ncap <= k)
@@ -337,15 +358,26 @@ pass_record(struct kern_cpu *c, uint32_t k)
 		c->histcap = ncap;
 	}
 	c->hist[k]++;
-	c->st.passes_ip++;
 }
 
 uint64_t
 kern_pass_hist(const struct vnet *v, uint32_t k)
 {
 	const struct kern_cpu *c = v->vnet_cpu;
+	uint64_t n = 0;
+	size_t i;
 
-	return k < c->histcap ? c->hist[k] : 0;
+	if (k < PASS_HIST_MAX)
+		return k < c->histcap ? c->hist[k] : 0;
+	for (i = 0; i < c->nbig; i++)
+		n += c->big[i] == k;
+	return n;
+}
+
+uint64_t
+kern_pass_pkts(const struct vnet *v)
+{
+	return v->vnet_cpu->pass_pkts_total;
 }
 
 uint32_t
@@ -361,6 +393,7 @@ kern_pass_quantile(const struct vnet *v, double q)
 		for (k = 1; k < c->histcap; k++)
 			if (c->hist[k])
 				return k;
+		return c->nbig ? c->big[0] : 0;
 	}
 	/* The smallest k with at least ceil(q * n) passes <= k. */
 	want = (uint64_t)ceil(q * (double)n);
@@ -373,6 +406,11 @@ kern_pass_quantile(const struct vnet *v, double q)
 		last = k;
 		if (seen >= want)
 			return k;
+	}
+	if (c->nbig > 0) {
+		if (want - seen <= c->nbig)
+			return c->big[want - seen - 1];
+		return c->big[c->nbig - 1];
 	}
 	return last;
 }

@@ -320,6 +320,42 @@ test_netisr_snapshot_next_pass(void **state)
 	assert_int_equal(t->v->vnet_netisr, 0);
 }
 
+/* A drain that logs nothing: passes far bigger than the log. */
+static int
+quiet_drain(void)
+{
+	if (T->ipq == 0)
+		return 0;
+	T->ipq--;
+	return 1;
+}
+
+/* pkts_per_pass is exact past 65535 packets a pass (it was clamped). */
+static void
+test_pass_sizes_not_clamped(void **state)
+{
+	struct tctx *t = *state;
+	static const int sizes[] = { 3, 70000, 100000 };
+	size_t i;
+
+	netisr_register_drain(NETISR_IP, quiet_drain);
+	for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		t->ipq = sizes[i];
+		schednetisr(NETISR_IP);
+		run_until(t, ev_now(t->q) + NS_PER_SEC);
+		assert_int_equal(t->ipq, 0);
+	}
+	assert_int_equal(kern_cpu_stats(t->v)->passes_ip, 3);
+	assert_int_equal(kern_pass_hist(t->v, 65535), 0);
+	assert_int_equal(kern_pass_hist(t->v, 70000), 1);
+	assert_int_equal(kern_pass_hist(t->v, 100000), 1);
+	assert_int_equal(kern_pass_quantile(t->v, 0), 3);
+	assert_int_equal(kern_pass_quantile(t->v, 0.5), 70000);
+	assert_int_equal(kern_pass_quantile(t->v, 0.99), 100000);
+	assert_int_equal(kern_pass_quantile(t->v, 1), 100000);
+	assert_int_equal(kern_pass_pkts(t->v), 170003);
+}
+
 /* ------------------------------------------------------------------ */
 /* IPL order                                                          */
 
@@ -803,6 +839,8 @@ main(void)
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_netisr_snapshot_next_pass, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pass_sizes_not_clamped,
+		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ipl_preemption_order,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(
