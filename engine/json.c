@@ -1,6 +1,7 @@
 /* Streaming JSON writer (see json.h). */
 #include <inttypes.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "json.h"
@@ -142,14 +143,47 @@ json_uint(struct json *j, const char *key, uint64_t v)
 	fprintf(j->f, "%" PRIu64, v);
 }
 
+const char *
+json_fmt_real(char *buf, size_t len, double v)
+{
+	if (isfinite(v))
+		snprintf(buf, len, "%.9g", v);
+	else if (len > 0)
+		buf[0] = '\0';
+	return buf;
+}
+
+void
+csv_real(FILE *f, double v)
+{
+	char buf[JSON_REAL_LEN];
+
+	fputs(json_fmt_real(buf, sizeof(buf), v), f);
+}
+
 void
 json_real(struct json *j, const char *key, double v)
 {
+	char buf[JSON_REAL_LEN];
+
 	json_member(j, key);
-	if (isfinite(v))
-		fprintf(j->f, "%.9g", v);
-	else
-		fputs("null", j->f);
+	fputs(isfinite(v) ? json_fmt_real(buf, sizeof(buf), v) : "null",
+	    j->f);
+}
+
+void
+json_str_arr(struct json *j, const char *key, const char *const *v, int n)
+{
+	int i;
+
+	json_member(j, key);
+	fputc('[', j->f);
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			fputs(", ", j->f);
+		json_escaped(j->f, v[i] ? v[i] : "");
+	}
+	fputc(']', j->f);
 }
 
 void

@@ -141,6 +141,61 @@ test_escapes(void **state)
 	    "}\n");
 }
 
+/* The command line in summary.json: one line, escaped. */
+static void
+test_string_array(void **state)
+{
+	static const char *const argv[] = { "pfsim", "a b.conf", "--set",
+	    "x=\"y\"" };
+	FILE *f;
+	struct json *j = open_doc(&f);
+
+	(void)state;
+	json_obj_begin(j, NULL);
+	json_str_arr(j, "command", argv, 4);
+	json_str_arr(j, "none", NULL, 0);
+	json_obj_end(j);
+	close_doc(j, f,
+	    "{\n"
+	    "  \"command\": [\"pfsim\", \"a b.conf\", \"--set\", "
+	    "\"x=\\\"y\\\"\"],\n"
+	    "  \"none\": []\n"
+	    "}\n");
+}
+
+/* The CSV files print a real as summary.json does: 9 digits. */
+static void
+test_csv_real_matches_json(void **state)
+{
+	static const double v[] = { 0.1, 1234567.0, 2000.0 / 3, 1e-7,
+	    123456789.123, -2.5, 0 };
+	char b[JSON_REAL_LEN], *csv = NULL;
+	size_t n = 0, i;
+	FILE *f, *cf = open_memstream(&csv, &n);
+	struct json *j = open_doc(&f);
+
+	(void)state;
+	assert_non_null(cf);
+	json_arr_begin(j, NULL);
+	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		json_real(j, NULL, v[i]);
+		csv_real(cf, v[i]);
+		fputc('\n', cf);
+	}
+	csv_real(cf, NAN);
+	fputc('\n', cf);
+	json_arr_end(j);
+	assert_int_equal(fclose(cf), 0);
+	assert_string_equal(csv, "0.1\n1234567\n666.666667\n1e-07\n"
+	    "123456789\n-2.5\n0\n\n");
+	close_doc(j, f, "[\n  0.1,\n  1234567,\n  666.666667,\n  1e-07,\n"
+	    "  123456789,\n  -2.5,\n  0\n]\n");
+	assert_string_equal(json_fmt_real(b, sizeof(b), 2000.0 / 3),
+	    "666.666667");
+	assert_string_equal(json_fmt_real(b, sizeof(b), INFINITY), "");
+	free(csv);
+}
+
 int
 main(void)
 {
@@ -148,6 +203,8 @@ main(void)
 		cmocka_unit_test(test_document),
 		cmocka_unit_test(test_numbers),
 		cmocka_unit_test(test_escapes),
+		cmocka_unit_test(test_string_array),
+		cmocka_unit_test(test_csv_real_matches_json),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
