@@ -83,6 +83,74 @@ spec_find(const struct section_type *const *types, const char *type,
 	return NULL;
 }
 
+/*
+ * Edit distance between a and b (optimal string alignment: insertions,
+ * deletions, substitutions and swaps of two neighbours cost 1), or a
+ * large number for keys longer than 63 characters.
+ */
+static int
+edit_distance(const char *a, const char *b)
+{
+	int d[64][64], i, k, n = (int)strlen(a), m = (int)strlen(b), c;
+
+	if (n > 63 || m > 63)
+		return 1000;
+	for (i = 0; i <= n; i++)
+		d[i][0] = i;
+	for (k = 0; k <= m; k++)
+		d[0][k] = k;
+	for (i = 1; i <= n; i++) {
+		for (k = 1; k <= m; k++) {
+			c = d[i - 1][k - 1] + (a[i - 1] != b[k - 1]);
+			if (d[i - 1][k] + 1 < c)
+				c = d[i - 1][k] + 1;
+			if (d[i][k - 1] + 1 < c)
+				c = d[i][k - 1] + 1;
+			if (i > 1 && k > 1 && a[i - 1] == b[k - 2] &&
+			    a[i - 2] == b[k - 1] && d[i - 2][k - 2] + 1 < c)
+				c = d[i - 2][k - 2] + 1;
+			d[i][k] = c;
+		}
+	}
+	return d[n][m];
+}
+
+/*
+ * The declared key of this section type nearest to a mistyped one, if it
+ * is near enough to be the likely intent: at most 2 edits, and at most a
+ * third of the key's length (so that short keys do not match anything).
+ * "like" is a candidate where it is allowed (a named section, in a file).
+ * NULL if none.
+ */
+static const char *
+key_suggest(const struct section_type *const *types, const char *type,
+    bool like, const char *key)
+{
+	const struct param_spec *ps;
+	const char *best = NULL;
+	int d, bestd, limit = (int)strlen(key) / 3;
+
+	if (limit > 2)
+		limit = 2;
+	if (limit < 1)
+		limit = 1;
+	bestd = limit + 1;
+	if (like && (d = edit_distance(key, "like")) < bestd) {
+		bestd = d;
+		best = "like";
+	}
+	for (; *types; types++) {
+		if (strcmp((*types)->type, type) != 0)
+			continue;
+		for (ps = (*types)->params; ps && ps->key; ps++)
+			if ((d = edit_distance(key, ps->key)) < bestd) {
+				bestd = d;
+				best = ps->key;
+			}
+	}
+	return best;
+}
+
 /* "net.x.delay" or "sim.seed": how messages name a key. */
 static void
 keyname(const struct conf_section *s, const char *key, char *buf, size_t len)
@@ -465,12 +533,22 @@ set_key(struct conf *c, struct conf_section *s, const char *key,
 		return apply_like(c, s, val, line, err, errlen);
 	}
 	if ((ps = spec_find(c->types, s->type, key)) == NULL) {
+		const char *near = key_suggest(c->types, s->type,
+		    s->name[0] != '\0' && line > 0, key);
+		char hint[200];
+
+		if (near != NULL) {
+			keyname(s, near, hint, sizeof(hint));
+			snprintf(msg, sizeof(msg), "unknown key; did you mean "
+			    "%s?", hint);
+		} else
+			snprintf(msg, sizeof(msg), "unknown key (see ./sim "
+			    "--params)");
 		if (line)
-			seterr(err, errlen, "%s:%d: %s: unknown key (see "
-			    "./sim --params)", where, line, kn);
+			seterr(err, errlen, "%s:%d: %s: %s", where, line, kn,
+			    msg);
 		else
-			seterr(err, errlen, "%s: %s: unknown key (see "
-			    "./sim --params)", where, kn);
+			seterr(err, errlen, "%s: %s: %s", where, kn, msg);
 		return -1;
 	}
 	if (check_value(ps, val, msg, sizeof(msg)) != 0) {
@@ -662,6 +740,12 @@ conf_set(struct conf *c, const char *assign, char *err, size_t errlen)
 	if (eq == NULL) {
 		seterr(err, errlen, "--set %s: expected SECTION.NAME.KEY=VALUE",
 		    assign);
+		goto out;
+	}
+	/* A scenario file could not hold it (params.conf must). */
+	if (strchr(eq, '#') != NULL) {
+		seterr(err, errlen, "--set %s: a value cannot hold '#' (it "
+		    "starts a comment in scenario files)", assign);
 		goto out;
 	}
 	*eq = '\0';

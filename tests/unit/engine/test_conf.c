@@ -460,11 +460,34 @@ test_err_unknown_key(void **state)
 	(void)state;
 	expect_parse_error("[net x]\nrate = 1Gbit\n# x\nspeed = 1Gbit\n",
 	    "t.conf:4: net.x.speed: unknown key (see ./sim --params)");
-	expect_parse_error("[sim]\nsed = 1\n",
-	    "t.conf:2: sim.sed: unknown key (see ./sim --params)");
 	/* A key of another section type is unknown here. */
 	expect_parse_error("[net x]\nnets = a\n",
 	    "t.conf:2: net.x.nets: unknown key (see ./sim --params)");
+}
+
+/* A near miss names the key meant: a swap, a missing or extra letter,
+ * a key of another registration of the type, like; far misses do not. */
+static void
+test_err_unknown_key_suggests(void **state)
+{
+	(void)state;
+	expect_parse_error("[net x]\ndealy = 1ms\n",
+	    "t.conf:2: net.x.dealy: unknown key; did you mean net.x.delay?");
+	expect_parse_error("[sim]\nsed = 1\n",
+	    "t.conf:2: sim.sed: unknown key; did you mean sim.seed?");
+	expect_parse_error("[firewall f]\nnets = a\ncpu.hzz = 100\n",
+	    "t.conf:3: firewall.f.cpu.hzz: unknown key; did you mean "
+	    "firewall.f.cpu.hz?");
+	expect_parse_error("[firewall f]\nnets = a\npfsync.maxupdate = 1\n",
+	    "t.conf:3: firewall.f.pfsync.maxupdate: unknown key; did you "
+	    "mean firewall.f.pfsync.maxupdates?");
+	expect_parse_error("[net x]\n[net y]\nlkie = x\n",
+	    "t.conf:3: net.y.lkie: unknown key; did you mean net.y.like?");
+	/* Two edits in a key of five letters: too far. */
+	expect_parse_error("[net x]\ndxlxy = 1ms\n",
+	    "t.conf:2: net.x.dxlxy: unknown key (see ./sim --params)");
+	expect_parse_error("[net x]\nr = 1\n",
+	    "t.conf:2: net.x.r: unknown key (see ./sim --params)");
 }
 
 static void
@@ -625,6 +648,10 @@ test_err_bad_set(void **state)
 	    "net.NAME.KEY=VALUE");
 	expect_set_error(c, "net.x.speed=1",
 	    "--set: net.x.speed: unknown key (see ./sim --params)");
+	expect_set_error(c, "net.x.qlimt=1",
+	    "--set: net.x.qlimt: unknown key; did you mean net.x.qlimit?");
+	expect_set_error(c, "net.x.delay=1ms # x", "--set net.x.delay=1ms # x: "
+	    "a value cannot hold '#' (it starts a comment in scenario files)");
 	expect_set_error(c, "net.x.delay=5", "--set: net.x.delay: '5': "
 	    "expected a duration with a unit (ns, us, ms, s), like 50us");
 	expect_set_error(c, "net.x.loss=2",
@@ -682,6 +709,7 @@ main(void)
 		cmocka_unit_test(test_params_table),
 		cmocka_unit_test(test_err_unknown_section),
 		cmocka_unit_test(test_err_unknown_key),
+		cmocka_unit_test(test_err_unknown_key_suggests),
 		cmocka_unit_test(test_err_duplicate_key),
 		cmocka_unit_test(test_err_duplicate_section),
 		cmocka_unit_test(test_err_bad_unit),
