@@ -369,7 +369,7 @@ ts_sample(void *arg)
 	simtime_t now = world_now(r->w);
 	int i;
 
-	fprintf(r->ts, "%.6f", (double)now / NS_PER_SEC);
+	csv_real(r->ts, (double)now / NS_PER_SEC);
 	for (i = 0; pfsim_models[i]; i++)
 		if (pfsim_models[i]->ts_row)
 			pfsim_models[i]->ts_row(r, r->ts);

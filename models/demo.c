@@ -171,7 +171,7 @@ demo_ts_header(struct run *r, FILE *f)
 	struct demo *d;
 
 	for (d = run_model_data(r, &demo_model); d; d = d->next)
-		fprintf(f, ",demo_%s_received", d->name);
+		fprintf(f, ",demo_%s_received_total", d->name);
 }
 
 static void

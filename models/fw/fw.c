@@ -1481,10 +1481,13 @@ fw_model_ts_header(struct run *r, FILE *f)
 	struct fw *fw;
 	int i;
 
+	/* Counts in the interval end in _per_interval, fractions of it in
+	 * _frac; states is the table's size at the sample. */
 	FOREACH_FW(fw, w, i) {
-		fprintf(f, ",%s_cpu_busy,%s_forwarded,%s_drops,%s_pf_drops,"
-		    "%s_pfsync_tx,%s_states", fw->name, fw->name, fw->name,
-		    fw->name, fw->name, fw->name);
+		fprintf(f, ",%s_cpu_busy_frac,%s_forwarded_per_interval,"
+		    "%s_drops_per_interval,%s_pf_drops_per_interval,"
+		    "%s_pfsync_tx_per_interval,%s_states", fw->name, fw->name,
+		    fw->name, fw->name, fw->name, fw->name);
 		if (fw->mods.ts_header != NULL) {
 			CURVNET_SET(fw->v);
 			fw->mods.ts_header(fw, f);
@@ -1510,8 +1513,10 @@ fw_model_ts_row(struct run *r, FILE *f)
 		pfd = fw_drop_count_name(fw, "pf_block") +
 		    fw_drop_count_name(fw, "pf_state_mismatch");
 		ps = fw_pfsync_sent(fw);
-		fprintf(f, ",%.4f,%llu,%llu,%llu,%llu,%u", now > fw->ts_t ?
-		    (double)(busy - fw->ts_busy) / (now - fw->ts_t) : 0.0,
+		fputc(',', f);
+		csv_real(f, now > fw->ts_t ?
+		    (double)(busy - fw->ts_busy) / (now - fw->ts_t) : 0.0);
+		fprintf(f, ",%llu,%llu,%llu,%llu,%u",
 		    (unsigned long long)(fw->forwarded - fw->ts_fwd),
 		    (unsigned long long)(drops - fw->ts_drops),
 		    (unsigned long long)(pfd - fw->ts_pfdrops),

@@ -638,25 +638,30 @@ flow_csv(struct run *r, const char *dir)
 		const struct flow *fl = hr->flows[i];
 		const struct flow_spec *sp;
 		const struct flow_stats *st;
-		char route[80];
+		char route[80], r1[JSON_REAL_LEN], r2[JSON_REAL_LEN];
+		char r3[JSON_REAL_LEN], r4[JSON_REAL_LEN], r5[JSON_REAL_LEN];
 
 		if (fl == NULL)
 			continue;
 		sp = flow_spec(fl);
 		st = flow_stats(fl);
 		flow_route_str(&sp->route, route, sizeof(route));
-		fprintf(f, "%s,%s,%s,%s,%s,%s,%.6g,%.6g,%.6g,%" PRIu64 ",%"
+		/* Reals as in summary.json (json_fmt_real). */
+		fprintf(f, "%s,%s,%s,%s,%s,%s,%s,%s,%s,%" PRIu64 ",%"
 		    PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64
-		    ",%.6g,%.6g,%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64
+		    ",%s,%s,%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64
 		    ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64
 		    "\n", flow_name(fl), proto_name[sp->proto],
 		    mode_name[sp->mode], host_name(sp->from), host_name(sp->to),
-		    route, flow_offered_pps(fl), flow_delivered_pps(fl),
-		    flow_goodput_bps(fl), st->retransmits, st->timeouts,
+		    route, json_fmt_real(r1, sizeof(r1), flow_offered_pps(fl)),
+		    json_fmt_real(r2, sizeof(r2), flow_delivered_pps(fl)),
+		    json_fmt_real(r3, sizeof(r3), flow_goodput_bps(fl)),
+		    st->retransmits, st->timeouts,
 		    st->dupacks, st->fast_retransmits, st->sack_recoveries,
-		    st->syn_retransmits, st->cwnd_samples ?
-		    st->cwnd_sum / st->cwnd_samples : 0, st->rtt_samples ?
-		    st->srtt_sum / st->rtt_samples / NS_PER_MS : 0,
+		    st->syn_retransmits, json_fmt_real(r4, sizeof(r4),
+		    st->cwnd_samples ? st->cwnd_sum / st->cwnd_samples : 0),
+		    json_fmt_real(r5, sizeof(r5), st->rtt_samples ?
+		    st->srtt_sum / st->rtt_samples / NS_PER_MS : 0),
 		    st->offered_pkts, st->tx_pkts, st->tx_bytes,
 		    st->delivered_pkts, st->delivered_bytes, st->conns_opened,
 		    st->conns_completed, st->conns_failed, st->local_drops);
@@ -721,8 +726,10 @@ flow_ts_row(struct run *r, FILE *f)
 	int i;
 
 	for (i = 0; hr && i < hr->nflows; i++)
-		if (hr->flows[i])
-			fprintf(f, ",%.6g", flow_ts_goodput(hr->flows[i]));
+		if (hr->flows[i]) {
+			fputc(',', f);
+			csv_real(f, flow_ts_goodput(hr->flows[i]));
+		}
 }
 
 /* Flows first: they point into the hosts' connections. */

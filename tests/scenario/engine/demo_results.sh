@@ -43,9 +43,9 @@ has "$P" "$(printf 'sim.interval = 100ms\t# default')"
 ok "params.txt has every resolved value"
 
 C=$T/r/timeseries.csv
-has "$C" "time_s,demo_udp_received"
-has "$C" "0.100000,100"
-has "$C" "1.000000,1000"
+has "$C" "time_s,demo_udp_received_total"
+has "$C" "0.1,100"
+has "$C" "1,1000"
 [ "$(wc -l <"$C")" -eq 11 ] || fail "timeseries.csv: $(wc -l <"$C") lines"
 ok "timeseries.csv: one row per 100 ms"
 

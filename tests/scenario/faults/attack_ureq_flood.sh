@@ -16,7 +16,7 @@ check "fwA sent states in bulk, fwB none (its states are fwA's)" \
     "$(fw flood fwA '.pfsync.bulk.states_sent') > 1000000 &&
      $(fw flood fwB '.pfsync.bulk.states_sent') == 0"
 check "fwA's CPU saturated during the flood" \
-    "$(tsum flood fwA_cpu_busy 4.5 8) / 35 > 0.9"
+    "$(tsum flood fwA_cpu_busy_frac 4.5 8) / 35 > 0.9"
 check "fwA's sync queue overflowed" "$(fw flood fwA '.drops.ifq') > 10000"
 b=$(tsum base flow_bulk_goodput_bps 5 8)
 f=$(tsum flood flow_bulk_goodput_bps 5 8)

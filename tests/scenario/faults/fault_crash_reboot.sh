@@ -13,8 +13,8 @@ check "fwA lost its states" "$(fw cr fwA '.power.events[0].states_lost') > 0"
 check "fwA asked for a bulk update" \
     "$(fw cr fwA '.pfsync.bulk.requests_sent') >= 1"
 check "fwA's bulk completed" "$(fw cr fwA '.pfsync.bulk.completed') >= 1"
-check "fwA forwards again" "$(tsum cr fwA_forwarded 5.5 10) > 100"
-check "nothing forwarded while off" "$(tsum cr fwA_forwarded 3.1 5) == 0"
+check "fwA forwards again" "$(tsum cr fwA_forwarded_per_interval 5.5 10) > 100"
+check "nothing forwarded while off" "$(tsum cr fwA_forwarded_per_interval 3.1 5) == 0"
 check "frames to fwA counted while off" "$(fw cr fwA '.drops.power_off') > 0"
 check "split connections complete, none fail" \
     "$(j cr '.flows[1].connections.failed') == 0 &&

@@ -25,4 +25,4 @@ run ok2 "$S/fault_crash_reboot.conf" --set "firewall.fwA.crash=3s 6s" \
     --set "firewall.fwA.reboot=5s 7s"
 check "two crash/reboot cycles" \
     "$(fw ok2 fwA '[.power.events[].what] | length') == 4"
-check "forwards after the second reboot" "$(tsum ok2 fwA_forwarded 7.5 10) > 0"
+check "forwards after the second reboot" "$(tsum ok2 fwA_forwarded_per_interval 7.5 10) > 0"
