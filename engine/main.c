@@ -1,4 +1,5 @@
 /* ./sim SCENARIO.conf [options]: the command line (see README.md). */
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,96 +11,153 @@ const struct section_type *const *run_section_types(void);
 static void
 usage(FILE *f)
 {
+	int i;
+
 	fprintf(f,
 	    "usage: sim SCENARIO.conf [--set SECTION.NAME.KEY=VALUE]... "
 	    "[--seed N]\n"
 	    "           [--duration TIME] [--out DIR] [--backend builtin]\n"
-	    "           [--capture all|sync|merged|none] [--trace pf,...]\n"
+	    "           [--capture all|sync|merged|none] [--trace NAME,...]\n"
 	    "           [--dump-states] [--json] [--quiet]\n"
 	    "       sim --params       print every parameter\n"
+	    "       sim --version      print pfsim's version\n"
 	    "       sim test           build and run every test\n"
-	    "       sim bench          run the benchmarks\n");
+	    "       sim bench          run the benchmarks\n"
+	    "Options take their value as --seed 3 or --seed=3. --quiet "
+	    "prints nothing\nbut errors. --trace names: ");
+	for (i = 0; run_traces[i]; i++)
+		fprintf(f, "%s%s", i ? ", " : "", run_traces[i]);
+	fputc('\n', f);
 }
+
+enum {
+	OPT_SET = 256, OPT_SEED, OPT_DURATION, OPT_OUT, OPT_CAPTURE, OPT_TRACE,
+	OPT_BACKEND, OPT_JSON, OPT_QUIET, OPT_DUMP, OPT_PARAMS, OPT_VERSION,
+};
+
+static const struct option longopts[] = {
+	{ "set",	 required_argument, NULL, OPT_SET },
+	{ "seed",	 required_argument, NULL, OPT_SEED },
+	{ "duration",	 required_argument, NULL, OPT_DURATION },
+	{ "out",	 required_argument, NULL, OPT_OUT },
+	{ "capture",	 required_argument, NULL, OPT_CAPTURE },
+	{ "trace",	 required_argument, NULL, OPT_TRACE },
+	{ "backend",	 required_argument, NULL, OPT_BACKEND },
+	{ "json",	 no_argument,	    NULL, OPT_JSON },
+	{ "quiet",	 no_argument,	    NULL, OPT_QUIET },
+	{ "dump-states", no_argument,	    NULL, OPT_DUMP },
+	{ "params",	 no_argument,	    NULL, OPT_PARAMS },
+	{ "version",	 no_argument,	    NULL, OPT_VERSION },
+	{ "help",	 no_argument,	    NULL, 'h' },
+	{ NULL,		 0,		    NULL, 0 }
+};
 
 int
 main(int argc, char **argv)
 {
 	struct run_opts o;
 	static char buf[64][128];
-	int i, nbuf = 0;
+	static char **cmd;	/* static: reachable until exit */
+	int c, nbuf = 0;
 
 	memset(&o, 0, sizeof(o));
-	for (i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-
-#define NEEDARG() do {							\
-	if (v == NULL) {						\
-		fprintf(stderr, "sim: %s needs a value\n", a);		\
-		return 2;						\
-	}								\
-	i++;								\
-} while (0)
-		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+	/* The command line as typed: getopt_long permutes argv. */
+	if ((cmd = calloc((size_t)argc + 1, sizeof(*cmd))) == NULL) {
+		fprintf(stderr, "sim: out of memory\n");
+		return 1;
+	}
+	memcpy(cmd, argv, (size_t)argc * sizeof(*cmd));
+	o.argc = argc;
+	o.argv = cmd;
+	opterr = 0;	/* our own messages */
+	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'h':
 			usage(stdout);
 			return 0;
-		} else if (!strcmp(a, "--params")) {
+		case OPT_PARAMS:
 			params_print(run_section_types(), stdout);
 			return 0;
-		} else if (!strcmp(a, "--set")) {
-			NEEDARG();
+		case OPT_VERSION:
+			printf("pfsim %s\n", run_version);
+			return 0;
+		case OPT_SET:
 			if (o.nsets == 64) {
 				fprintf(stderr, "sim: too many --set\n");
 				return 2;
 			}
-			o.sets[o.nsets++] = v;
-		} else if (!strcmp(a, "--seed") || !strcmp(a, "--duration")) {
-			NEEDARG();
+			o.sets[o.nsets++] = optarg;
+			break;
+		case OPT_SEED:
+		case OPT_DURATION:
+			/* --seed N is --set sim.seed=N, in order. */
 			if (o.nsets == 64 || nbuf == 64) {
 				fprintf(stderr, "sim: too many --set\n");
 				return 2;
 			}
 			snprintf(buf[nbuf], sizeof(buf[nbuf]), "sim.%s=%s",
-			    a + 2, v);
+			    c == OPT_SEED ? "seed" : "duration", optarg);
 			o.sets[o.nsets++] = buf[nbuf++];
-		} else if (!strcmp(a, "--out")) {
-			NEEDARG();
-			o.outdir = v;
-		} else if (!strcmp(a, "--capture")) {
-			NEEDARG();
-			o.capture = v;
-		} else if (!strcmp(a, "--trace")) {
-			NEEDARG();
-			o.trace = v;
-		} else if (!strcmp(a, "--backend")) {
-			NEEDARG();
-			if (strcmp(v, "builtin") != 0) {
+			break;
+		case OPT_OUT:
+			o.outdir = optarg;
+			break;
+		case OPT_CAPTURE:
+			o.capture = optarg;
+			break;
+		case OPT_TRACE:
+			o.trace = optarg;
+			break;
+		case OPT_BACKEND:
+			if (strcmp(optarg, run_backend) != 0) {
 				fprintf(stderr, "sim: --backend %s: only "
-				    "'builtin' is available in this build\n",
-				    v);
+				    "'%s' is available in this build\n",
+				    optarg, run_backend);
 				return 2;
 			}
-		} else if (!strcmp(a, "--json"))
+			break;
+		case OPT_JSON:
 			o.json = true;
-		else if (!strcmp(a, "--quiet"))
+			break;
+		case OPT_QUIET:
 			o.quiet = true;
-		else if (!strcmp(a, "--dump-states"))
+			break;
+		case OPT_DUMP:
 			o.dump_states = true;
-		else if (a[0] == '-') {
-			fprintf(stderr, "sim: unknown option %s\n", a);
+			break;
+		case ':':
+			fprintf(stderr, "sim: %s needs a value\n",
+			    argv[optind - 1]);
+			return 2;
+		default:
+			/* optopt: a long option's value when it was given a
+			 * value it does not take, a short option's letter,
+			 * 0 for an unknown (or ambiguous) long option. */
+			if (optopt >= OPT_SET)
+				fprintf(stderr, "sim: %s takes no value\n",
+				    argv[optind - 1]);
+			else if (optopt != 0)
+				fprintf(stderr, "sim: unknown option -%c\n",
+				    optopt);
+			else
+				fprintf(stderr, "sim: unknown option %s\n",
+				    argv[optind - 1]);
 			usage(stderr);
 			return 2;
-		} else if (o.scenario == NULL)
-			o.scenario = a;
-		else {
-			fprintf(stderr, "sim: one scenario at a time (%s, %s)\n",
-			    o.scenario, a);
-			return 2;
 		}
+	}
+	if (optind < argc)
+		o.scenario = argv[optind++];
+	if (optind < argc) {
+		fprintf(stderr, "sim: one scenario at a time (%s, %s)\n",
+		    o.scenario, argv[optind]);
+		return 2;
 	}
 	if (o.scenario == NULL) {
 		usage(stderr);
 		return 2;
 	}
-	return run_main(&o);
+	c = run_main(&o);
+	free(cmd);
+	return c;
 }

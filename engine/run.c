@@ -14,6 +14,7 @@
 #include "capture.h"
 #include "conf.h"
 #include "json.h"
+#include "pfsim_version.h"
 #include "run.h"
 
 #define RUN_MAXMODELS	16
@@ -99,6 +100,13 @@ struct run {
 
 static volatile sig_atomic_t run_interrupted;
 
+const char run_version[] = PFSIM_VERSION;
+const char run_backend[] = "builtin";
+
+/* The names models ask run_trace() about ("pf": pf's BAD state lines,
+ * "power": a firewall's crashes and reboots), and "all". */
+const char *const run_traces[] = { "all", "pf", "power", NULL };
+
 static double
 wall_now(void)
 {
@@ -165,11 +173,53 @@ run_dump_states(struct run *r)
 	return r->o->dump_states;
 }
 
+static int
+trace_known(const char *name, size_t n)
+{
+	int i;
+
+	for (i = 0; run_traces[i]; i++)
+		if (strlen(run_traces[i]) == n &&
+		    strncmp(run_traces[i], name, n) == 0)
+			return 1;
+	return 0;
+}
+
+/* --trace NAME,...: 0, or -1 with err naming the known names. */
+static int
+trace_check(const char *t, char *err, size_t errlen)
+{
+	const char *e;
+	size_t n, len;
+	int i;
+
+	for (; t != NULL; t = *e ? e + 1 : NULL) {
+		e = t + strcspn(t, ",");
+		n = (size_t)(e - t);
+		if (trace_known(t, n))
+			continue;
+		len = (size_t)snprintf(err, errlen, "--trace %.*s: unknown "
+		    "name; known: ", (int)n, t);
+		for (i = 0; run_traces[i] && len < errlen; i++)
+			len += (size_t)snprintf(err + len, errlen - len, "%s%s",
+			    i ? ", " : "", run_traces[i]);
+		return -1;
+	}
+	return 0;
+}
+
 int
 run_trace(struct run *r, const char *what)
 {
 	const char *t = r->o->trace;
 	size_t n = strlen(what);
+
+	if (!trace_known(what, n)) {
+		/* --trace could not turn it on: add it to run_traces[]. */
+		fprintf(stderr, "pfsim: internal error: trace '%s' is not in "
+		    "run_traces[]\n", what);
+		abort();
+	}
 
 	while (t && *t) {
 		if (strncmp(t, what, n) == 0 && (t[n] == ',' || t[n] == '\0'))
@@ -489,6 +539,10 @@ write_summary(struct run *r, const char *path, double wall, bool tostdout)
 	j = json_create(f);
 	json_obj_begin(j, NULL);
 	json_str(j, "scenario", r->name);
+	json_str(j, "version", run_version);
+	json_str(j, "backend", run_backend);
+	json_str_arr(j, "command", (const char *const *)r->o->argv,
+	    r->o->argv != NULL ? r->o->argc : 0);
 	json_uint(j, "seed", r->w->seed);
 	json_real(j, "sim_seconds", (double)world_now(r->w) / NS_PER_SEC);
 	json_real(j, "wall_seconds", wall);
@@ -552,6 +606,44 @@ dump_states(const char *dir, FILE *out)
 
 static void	print_totals(struct run *);
 
+/* One word of a command line as sh reads it back. */
+static void
+shell_word(FILE *f, const char *w)
+{
+	if (*w != '\0' && strspn(w, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLM"
+	    "NOPQRSTUVWXYZ0123456789_-+=,./:@%") == strlen(w)) {
+		fputs(w, f);
+		return;
+	}
+	fputc('\'', f);
+	for (; *w; w++) {
+		if (*w == '\'')
+			fputs("'\\''", f);
+		else if (*w == '\n')
+			fputc(' ', f);	/* one line, in a comment too */
+		else
+			fputc(*w, f);
+	}
+	fputc('\'', f);
+}
+
+/* "pfsim VERSION, backend builtin: COMMAND LINE" */
+static void
+print_provenance(struct run *r, FILE *f, const char *pfx)
+{
+	int i;
+
+	fprintf(f, "%spfsim %s, backend %s", pfx, run_version, run_backend);
+	if (r->o->argv != NULL && r->o->argc > 0) {
+		fputs(":", f);
+		for (i = 0; i < r->o->argc; i++) {
+			fputc(' ', f);
+			shell_word(f, r->o->argv[i]);
+		}
+	}
+	fputc('\n', f);
+}
+
 static void
 print_human(struct run *r, double wall)
 {
@@ -559,6 +651,7 @@ print_human(struct run *r, double wall)
 
 	printf("pfsim: %s, seed %" PRIu64 ", %.3f s simulated in %.2f s\n",
 	    r->name, r->w->seed, (double)world_now(r->w) / NS_PER_SEC, wall);
+	print_provenance(r, stdout, "");
 	for (i = 0; pfsim_models[i]; i++)
 		if (pfsim_models[i]->report_text)
 			pfsim_models[i]->report_text(r, stdout);
@@ -792,6 +885,8 @@ run_main(const struct run_opts *o)
 
 	memset(&r, 0, sizeof(r));
 	r.o = o;
+	if (trace_check(o->trace, err, sizeof(err)) != 0)
+		goto usage;
 	if ((r.conf = conf_load(o->scenario, types, err, sizeof(err))) == NULL)
 		goto usage;
 	for (i = 0; i < o->nsets; i++)
@@ -935,13 +1030,16 @@ run_main(const struct run_opts *o)
 		    r.outdir, strerror(errno));
 		goto out;
 	}
-	if (o->json)
+	/* --quiet: nothing on stdout (the results are in the directory). */
+	if (o->quiet)
+		status = 0;
+	else if (o->json)
 		status = write_summary(&r, NULL, wall, true) == 0 ? 0 : 1;
 	else {
 		print_human(&r, wall);
 		status = 0;
 	}
-	if (o->dump_states)
+	if (o->dump_states && !o->quiet)
 		dump_states(r.outdir, o->json ? stderr : stdout);
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		fprintf(stderr, "pfsim: writing the summary to stdout failed\n");

@@ -17,12 +17,20 @@ struct run_opts {
 	int		 nsets;
 	const char	*outdir;	/* NULL: results/<scenario name> */
 	const char	*capture;	/* NULL: the scenario's sim.capture */
-	const char	*trace;
+	const char	*trace;		/* "pf,power": names in run_traces[] */
 	bool		 json, quiet, dump_states;
+	int		 argc;		/* the command line, as recorded in */
+	char *const	*argv;		/* summary.json (argv NULL: none) */
 };
 
 /* Exit status: 0 ok, 1 failure while running, 2 usage/scenario error. */
 int	run_main(const struct run_opts *);
+/* What --trace accepts, NULL-terminated. */
+extern const char *const run_traces[];
+/* pfsim's version (git describe of the source tree at build time). */
+extern const char run_version[];
+/* The backend that runs the models: "builtin". */
+extern const char run_backend[];
 /* The section types the engine itself declares ([sim], [net]). */
 extern const struct section_type sim_section, net_section;
 

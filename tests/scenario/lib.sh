@@ -25,13 +25,14 @@ ok()
 	echo "ok: $*"
 }
 
-# run NAME SCENARIO ARGS...: run into $T/NAME, summary in $T/NAME.json.
+# run NAME SCENARIO ARGS...: run into $T/NAME, summary in $T/NAME.json,
+# the text summary in $T/NAME.out (so no --quiet, which prints nothing).
 run()
 {
 	name=$1
 	scen=$2
 	shift 2
-	if ! $TO "$SIM" "$scen" --out "$T/$name" --quiet "$@" \
+	if ! $TO "$SIM" "$scen" --out "$T/$name" "$@" \
 	    >"$T/$name.out" 2>"$T/$name.err"; then
 		sed 's/^/  stderr: /' "$T/$name.err" | head -20 >&2
 		fail "$name: $scen $* exited non-zero"

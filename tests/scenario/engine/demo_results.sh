@@ -1,10 +1,11 @@
 #!/bin/sh
 # The engine demo runs end to end: exit 0, every result file, the numbers
 # the scenario promises (sent == received + the one still in flight), the
-# resolved parameters, and a complete replacement of an older directory.
+# resolved parameters, what ran it, and a complete replacement of an older
+# directory.
 . "$(dirname "$0")/lib.sh"
 
-expect_rc 0 "$SIM" "$DEMO" --out "$T/r" --quiet
+expect_rc 0 "$SIM" "$DEMO" --out "$T/r"
 for f in summary.json params.txt timeseries.csv pcap/udp-a-eth0.pcap \
     pcap/udp-b-eth0.pcap; do
 	[ -s "$T/r/$f" ] || fail "missing or empty: $f"
@@ -12,6 +13,16 @@ done
 [ "$(tmpdirs "$T" r)" -eq 0 ] || fail "temporary directory left behind"
 grep -q "results: $T/r/" "$T/out" || fail "stdout does not name the results"
 ok "exit 0 and every result file"
+
+# Provenance: pfsim's version, the backend and the command line, in the
+# summary (as typed: the scenario before the options) and on stdout.
+V=$("$SIM" --version | sed -n 's/^pfsim //p')
+[ -n "$V" ] || fail "--version: no version"
+has "$T/r/summary.json" "  \"version\": \"$V\","
+has "$T/r/summary.json" '  "backend": "builtin",'
+has "$T/r/summary.json" "  \"command\": [\"$SIM\", \"$DEMO\", \"--out\", \"$T/r\"],"
+has "$T/out" "pfsim $V, backend builtin: $SIM $DEMO --out $T/r"
+ok "version $V, backend and command line recorded"
 
 # 1000 pps for 1 s: packets at 0, 1 ms, ..., 1000 ms; the last one is
 # still on the wire at the end.

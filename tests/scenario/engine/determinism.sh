@@ -1,6 +1,7 @@
 #!/bin/sh
 # Same scenario and seed: byte-identical results (summary.json without
-# wall_seconds, timeseries, params, pcaps). With random loss on the net,
+# wall_seconds and command, which differ by --out; timeseries, params,
+# pcaps). With random loss on the net,
 # another seed gives other results; --seed N is --set sim.seed=N.
 . "$(dirname "$0")/lib.sh"
 
@@ -9,8 +10,8 @@ LOSS="--set net.lan.loss=0.1 --quiet"
 # same A B: the results in $T/A and $T/B are identical.
 same()
 {
-	grep -v '"wall_seconds"' "$T/$1/summary.json" >"$T/$1.json"
-	grep -v '"wall_seconds"' "$T/$2/summary.json" >"$T/$2.json"
+	grep -v '"wall_seconds"\|"command"' "$T/$1/summary.json" >"$T/$1.json"
+	grep -v '"wall_seconds"\|"command"' "$T/$2/summary.json" >"$T/$2.json"
 	cmp -s "$T/$1.json" "$T/$2.json" || fail "summary: $1 != $2"
 	for f in params.txt timeseries.csv pcap/udp-a-eth0.pcap \
 	    pcap/udp-b-eth0.pcap; do
@@ -31,7 +32,8 @@ ok "loss applied: $lost of 1001 lost"
 
 expect_rc 0 "$SIM" "$DEMO" --out "$T/c" $LOSS --seed 2
 grep -v '"seed"' "$T/a.json" >"$T/a.noseed"
-grep -v '"wall_seconds"\|"seed"' "$T/c/summary.json" >"$T/c.noseed"
+grep -v '"wall_seconds"\|"command"\|"seed"' "$T/c/summary.json" \
+    >"$T/c.noseed"
 cmp -s "$T/a.noseed" "$T/c.noseed" && fail "seed 2 gave seed 1's summary"
 cmp -s "$T/a/pcap/udp-b-eth0.pcap" "$T/c/pcap/udp-b-eth0.pcap" &&
     fail "seed 2 gave seed 1's capture"

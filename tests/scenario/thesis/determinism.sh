@@ -1,7 +1,7 @@
 # The same scenario and seed give byte-identical summary.json (but
-# wall_seconds) and pcaps, for every standard scenario (shortened, past
-# their fault times, every interface captured); another seed gives other
-# results.
+# wall_seconds, and command, which differs by --out) and pcaps, for every
+# standard scenario (shortened, past their fault times, every interface
+# captured); another seed gives other results.
 . "$(dirname "$0")/../lib.sh"
 for sd in asym_tcp:1.5s single_fw:1.5s asym_tcp_v4:1.5s \
     asym_tcp_v4split:1.5s active_passive:1.5s syn_race:1.5s \
@@ -11,8 +11,8 @@ for sd in asym_tcp:1.5s single_fw:1.5s asym_tcp_v4:1.5s \
 	d=${sd#*:}
 	run ${s}1 "$S/$s.conf" --duration "$d" --capture all
 	run ${s}2 "$S/$s.conf" --duration "$d" --capture all
-	jq 'del(.wall_seconds)' "$T/${s}1.json" >"$T/a"
-	jq 'del(.wall_seconds)' "$T/${s}2.json" >"$T/b"
+	jq 'del(.wall_seconds, .command)' "$T/${s}1.json" >"$T/a"
+	jq 'del(.wall_seconds, .command)' "$T/${s}2.json" >"$T/b"
 	cmp -s "$T/a" "$T/b" || fail "$s: summaries differ"
 	n=0
 	for p in "$T/${s}1"/pcap/*.pcap; do
@@ -27,7 +27,7 @@ for sd in asym_tcp:1.5s single_fw:1.5s asym_tcp_v4:1.5s \
 	check "$s: identical summaries, tables and $n pcaps" "$n > 0"
 done
 run other "$S/syn_race.conf" --duration 1.5s --capture none --seed 7
-jq 'del(.wall_seconds, .seed)' "$T/syn_race1.json" >"$T/a"
-jq 'del(.wall_seconds, .seed)' "$T/other.json" >"$T/b"
+jq 'del(.wall_seconds, .command, .seed)' "$T/syn_race1.json" >"$T/a"
+jq 'del(.wall_seconds, .command, .seed)' "$T/other.json" >"$T/b"
 cmp -s "$T/a" "$T/b" && fail "seed 7 gives the same results as seed 1"
 ok "another seed changes the results"
