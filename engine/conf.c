@@ -961,6 +961,30 @@ conf_list_at(const struct conf_section *s, const char *key, int i,
 	return NULL;
 }
 
+/* One value as a scenario file holds it: a multi-line value (PT_TEXT)
+ * continues on indented lines, others are one line. */
+static void
+write_value(FILE *f, const struct param_spec *ps, const char *v,
+    const char *indent)
+{
+	for (; *v; v++) {
+		if (*v != '\n')
+			fputc(*v, f);
+		else if (ps->type == PT_TEXT)
+			fprintf(f, "\n%s    ", indent);
+		else
+			fputc(' ', f);
+	}
+}
+
+/*
+ * The resolved scenario, as a scenario file: every section in order, every
+ * declared key in table order. A key the scenario (or --set, or like) set
+ * is written as "key = value"; one left at its default is written as a
+ * comment, "# key = value (default)", so that it stays unset when the
+ * file is run again (models tell a set key from a default one, e.g. a
+ * firewall's hw profile fills only unset keys).
+ */
 int
 conf_write_resolved(const struct conf *c, FILE *f)
 {
@@ -968,30 +992,29 @@ conf_write_resolved(const struct conf *c, FILE *f)
 	const struct param_spec *ps;
 	int i;
 
-	fprintf(f, "# every resolved parameter of %s\n", c->path);
 	for (i = 0; i < c->n; i++) {
 		const struct conf_section *s = c->secs[i];
 
+		fprintf(f, "%s[%s%s%s]\n", i ? "\n" : "", s->type,
+		    s->name[0] ? " " : "", s->name);
 		for (t = c->types; *t; t++) {
 			if (strcmp((*t)->type, s->type) != 0)
 				continue;
 			for (ps = (*t)->params; ps && ps->key; ps++) {
 				struct kv *kv = kv_find(s, ps->key);
-				const char *v = kv ? kv->val :
-				    ps->def ? ps->def : "";
-				char kn[160];
-				const char *nl;
 
-				keyname(s, ps->key, kn, sizeof(kn));
-				fprintf(f, "%s = ", kn);
-				/* Multi-line values: one line each. */
-				while ((nl = strchr(v, '\n')) != NULL) {
-					fprintf(f, "%.*s\n    ", (int)(nl - v),
-					    v);
-					v = nl + 1;
+				if (kv != NULL) {
+					fprintf(f, "%s = ", ps->key);
+					write_value(f, ps, kv->val, "");
+					fputc('\n', f);
+					continue;
 				}
-				fprintf(f, "%s%s\n", v, kv ? "" :
-				    "\t# default");
+				fprintf(f, "# %s = ", ps->key);
+				if (ps->def == NULL || *ps->def == '\0')
+					fputs("\"\"", f);
+				else
+					write_value(f, ps, ps->def, "#");
+				fprintf(f, " (default)\n");
 			}
 		}
 	}

@@ -13,7 +13,8 @@
  * [net]; each model declares its own section types and registers them with
  * the same structure, so "./sim --params" prints one table.
  *
- * Errors read "FILE:LINE: SECTION.NAME.KEY: what was expected".
+ * Errors read "FILE:LINE: SECTION.NAME.KEY: what was expected"; an
+ * unknown key names the nearest known one ("did you mean net.x.delay?").
  */
 #ifndef ENGINE_CONF_H
 #define ENGINE_CONF_H
@@ -104,7 +105,12 @@ const char	*conf_list_at(const struct conf_section *, const char *key,
 /* Parse a value of type t (used by models for profile tables too). */
 int		 param_parse(enum param_type, const char *text, int64_t *iv,
 		    double *rv);
-/* Write every resolved value as "type.name.key = value" lines. */
+/*
+ * Write the resolved scenario as a scenario file that conf_load reads
+ * back to the same values: "[type name]" sections in order, "key = value"
+ * for every key set (by the file, like or --set), "# key = value
+ * (default)" comments for the rest, which stay unset when it is read.
+ */
 int		 conf_write_resolved(const struct conf *, FILE *);
 /* Print the parameter table (./sim --params). */
 void		 params_print(const struct section_type *const *, FILE *);

@@ -19,6 +19,7 @@ usage(FILE *f)
 	    "           [--duration TIME] [--out DIR] [--backend builtin]\n"
 	    "           [--capture all|sync|merged|none] [--trace NAME,...]\n"
 	    "           [--dump-states] [--json] [--quiet]\n"
+	    "       sim results/NAME/params.conf   run a run again\n"
 	    "       sim --params       print every parameter\n"
 	    "       sim --version      print pfsim's version\n"
 	    "       sim test           build and run every test\n"

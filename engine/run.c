@@ -807,6 +807,14 @@ check_memory(struct run *r, char *err, size_t errlen)
 	return -1;
 }
 
+/* What sim.name accepts: letters, digits, _ - . and no leading dot. */
+static int
+plain_name(const char *nm)
+{
+	return strspn(nm, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVW"
+	    "XYZ0123456789_-.") == strlen(nm) && nm[0] != '.' && nm[0] != '\0';
+}
+
 static void
 scenario_name(const char *path, char *buf, size_t len)
 {
@@ -848,9 +856,21 @@ finish_results(struct run *r, double wall)
 	FILE *f;
 	int i;
 
-	snprintf(path, sizeof(path), "%s/params.txt", r->tmpdir);
-	if ((f = fopen(path, "w")) == NULL ||
-	    conf_write_resolved(r->conf, f) != 0 || fclose(f) != 0)
+	snprintf(path, sizeof(path), "%s/params.conf", r->tmpdir);
+	if ((f = fopen(path, "w")) == NULL)
+		return -1;
+	fprintf(f, "# params.conf: every parameter of the run %s (%s),\n"
+	    "# resolved. `./sim params.conf` runs it again with the same "
+	    "results\n# (summary.json: all but wall_seconds and command). "
+	    "A key left at its\n# default is a comment, and stays unset "
+	    "(a firewall's hw profile may\n# replace the default).\n"
+	    "# pfsim %s, backend %s\n\n", r->name, conf_path(r->conf),
+	    run_version, run_backend);
+	if (conf_write_resolved(r->conf, f) != 0) {
+		fclose(f);
+		return -1;
+	}
+	if (fclose(f) != 0)
 		return -1;
 	snprintf(path, sizeof(path), "%s/summary.json", r->tmpdir);
 	if (write_summary(r, path, wall, false) != 0)
@@ -907,11 +927,16 @@ run_main(const struct run_opts *o)
 		    "merged or none", r.capmode);
 		goto usage;
 	}
+	/* params.conf records what the command line decided. */
+	if (o->capture) {
+		snprintf(path, sizeof(path), "sim.capture=%s", r.capmode);
+		if (conf_set(r.conf, path, err, sizeof(err)) != 0)
+			goto usage;
+	}
 	if (*conf_str(r.sim, "name")) {
 		const char *nm = conf_str(r.sim, "name");
 
-		if (strspn(nm, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRS"
-		    "TUVWXYZ0123456789_-.") != strlen(nm) || nm[0] == '.') {
+		if (!plain_name(nm)) {
 			snprintf(err, sizeof(err), "%s:%d: sim.name: '%s': "
 			    "expected a plain name (letters, digits, _ - .), "
 			    "not a path: use --out for another directory",
@@ -919,9 +944,14 @@ run_main(const struct run_opts *o)
 			goto usage;
 		}
 		snprintf(r.name, sizeof(r.name), "%s", nm);
-	}
-	else
+	} else {
 		scenario_name(o->scenario, r.name, sizeof(r.name));
+		/* ... and the name, which params.conf's own would change. */
+		snprintf(path, sizeof(path), "sim.name=%s", r.name);
+		if (plain_name(r.name) &&
+		    conf_set(r.conf, path, err, sizeof(err)) != 0)
+			goto usage;
+	}
 	if (o->outdir)
 		snprintf(r.outdir, sizeof(r.outdir), "%s", o->outdir);
 	else

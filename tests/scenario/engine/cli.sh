@@ -24,7 +24,11 @@ expect_rc 0 "$SIM" --seed=3 --duration=200ms --set=net.lan.loss=0.1 \
 summary a >"$T/a.json"
 summary b >"$T/b.json"
 cmp -s "$T/a.json" "$T/b.json" || fail "--opt=VALUE gave other results"
+cmp -s "$T/a/params.conf" "$T/b/params.conf" || fail "params.conf differs"
 grep -qx '  "seed": 3,' "$T/b/summary.json" || fail "--seed=3 not applied"
+grep -qx 'duration = 200ms' "$T/b/params.conf" || fail "--duration= lost"
+grep -qx 'capture = sync' "$T/b/params.conf" || fail "--capture= lost"
+grep -qx 'loss = 0.1' "$T/b/params.conf" || fail "--set= lost"
 ok "--opt VALUE and --opt=VALUE, before and after the scenario"
 
 expect_rc 2 "$SIM" "$DEMO" --out "$T/c" --seed

@@ -6,7 +6,7 @@
 . "$(dirname "$0")/lib.sh"
 
 expect_rc 0 "$SIM" "$DEMO" --out "$T/r"
-for f in summary.json params.txt timeseries.csv pcap/udp-a-eth0.pcap \
+for f in summary.json params.conf timeseries.csv pcap/udp-a-eth0.pcap \
     pcap/udp-b-eth0.pcap; do
 	[ -s "$T/r/$f" ] || fail "missing or empty: $f"
 done
@@ -43,15 +43,21 @@ has "$S" '    "pkt_alloc_failures": 0'
 grep -q '"wall_seconds": [0-9]' "$S" || fail "no wall_seconds"
 ok "summary.json counts"
 
-P=$T/r/params.txt
-has "$P" "sim.duration = 1s"
-has "$P" "sim.seed = 1"
-has "$P" "net.lan.rate = 1Gbit"
-has "$P" "net.lan.delay = 50us"
-has "$P" "demo.udp.rate = 1000pps"
-has "$P" "$(printf 'net.lan.loss = 0\t# default')"
-has "$P" "$(printf 'sim.interval = 100ms\t# default')"
-ok "params.txt has every resolved value"
+# params.conf: a scenario file, every key of every section, the ones
+# left at their default as comments.
+P=$T/r/params.conf
+sed -n '/^\[sim\]$/,/^$/p' "$P" >"$T/sim"
+has "$T/sim" "duration = 1s"
+has "$T/sim" "seed = 1"
+has "$T/sim" "name = demo_udp"
+has "$T/sim" "# interval = 100ms (default)"
+sed -n '/^\[net lan\]$/,/^$/p' "$P" >"$T/lan"
+has "$T/lan" "rate = 1Gbit"
+has "$T/lan" "delay = 50us"
+has "$T/lan" "# loss = 0 (default)"
+sed -n '/^\[demo udp\]$/,$p' "$P" >"$T/udp"
+has "$T/udp" "rate = 1000pps"
+ok "params.conf has every resolved value"
 
 C=$T/r/timeseries.csv
 has "$C" "time_s,demo_udp_received_total"
@@ -66,7 +72,8 @@ touch "$T/r/stray"
 expect_rc 0 "$SIM" "$DEMO" --out "$T/r" --json --set demo.udp.rate=500pps
 cmp -s "$T/out" "$T/r/summary.json" || fail "--json differs from summary.json"
 has "$T/r/summary.json" '      "sent": 501,'
-has "$T/r/params.txt" "demo.udp.rate = 500pps"
+sed -n '/^\[demo udp\]$/,$p' "$T/r/params.conf" >"$T/udp"
+has "$T/udp" "rate = 500pps"
 [ ! -e "$T/r/stray" ] || fail "old results directory merged, not replaced"
 [ "$(tmpdirs "$T" r)" -eq 0 ] || fail "temporary directory left behind"
 ok "--json, --set and replacement of an old results directory"

@@ -13,7 +13,7 @@ same()
 	grep -v '"wall_seconds"\|"command"' "$T/$1/summary.json" >"$T/$1.json"
 	grep -v '"wall_seconds"\|"command"' "$T/$2/summary.json" >"$T/$2.json"
 	cmp -s "$T/$1.json" "$T/$2.json" || fail "summary: $1 != $2"
-	for f in params.txt timeseries.csv pcap/udp-a-eth0.pcap \
+	for f in params.conf timeseries.csv pcap/udp-a-eth0.pcap \
 	    pcap/udp-b-eth0.pcap; do
 		cmp -s "$T/$1/$f" "$T/$2/$f" || fail "$f: $1 != $2"
 	done

@@ -20,7 +20,7 @@ for sd in asym_tcp:1.5s single_fw:1.5s asym_tcp_v4:1.5s \
 		    fail "$s: $(basename "$p") differs"
 		n=$((n + 1))
 	done
-	for f in "$T/${s}1"/*.csv "$T/${s}1"/*.txt; do
+	for f in "$T/${s}1"/*.csv "$T/${s}1"/*.txt "$T/${s}1"/*.conf; do
 		cmp -s "$f" "$T/${s}2/$(basename "$f")" ||
 		    fail "$s: $(basename "$f") differs"
 	done

@@ -388,41 +388,108 @@ test_crlf_and_spacing(void **state)
 	conf_free(c);
 }
 
+/* conf_write_resolved into a string. */
+static char *
+resolved(struct conf *c)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	assert_non_null(f);
+	assert_int_equal(conf_write_resolved(c, f), 0);
+	fclose(f);
+	return buf;
+}
+
 static void
 test_resolved_dump(void **state)
 {
 	struct conf *c = parse_ok("[net x]\ndelay = 1ms\n[firewall f]\n"
 	    "nets = x\nrules = pass\n  block\n");
-	char err[256], *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
+	char err[256], *buf;
 
 	(void)state;
 	assert_int_equal(conf_set(c, "sim.seed=5", err, sizeof(err)), 0);
 	assert_int_equal(conf_finish(c, err, sizeof(err)), 0);
-	assert_int_equal(conf_write_resolved(c, f), 0);
-	fclose(f);
+	buf = resolved(c);
 	assert_string_equal(buf,
-	    "# every resolved parameter of t.conf\n"
-	    "net.x.rate = 1Gbit\t# default\n"
-	    "net.x.delay = 1ms\n"
-	    "net.x.loss = 0\t# default\n"
-	    "net.x.qlimit = 1000\t# default\n"
-	    "net.x.up = yes\t# default\n"
-	    "net.x.buf = 64KB\t# default\n"
-	    "firewall.f.nets = x\n"
-	    "firewall.f.rules = pass\n"
+	    "[net x]\n"
+	    "# rate = 1Gbit (default)\n"
+	    "delay = 1ms\n"
+	    "# loss = 0 (default)\n"
+	    "# qlimit = 1000 (default)\n"
+	    "# up = yes (default)\n"
+	    "# buf = 64KB (default)\n"
+	    "\n"
+	    "[firewall f]\n"
+	    "nets = x\n"
+	    "rules = pass\n"
 	    "    block\n"
-	    "firewall.f.pfsync = v5\t# default\n"
-	    "firewall.f.hw = 2009\t# default\n"
-	    "firewall.f.pfsync.maxupdates = 128\t# default\n"
-	    "firewall.f.pps = 1000pps\t# default\n"
-	    "firewall.f.cpu.hz = 100\t# default\n"
-	    "sim.duration = 10s\t# default\n"
-	    "sim.seed = 5\n"
-	    "sim.capture = none\t# default\n");
+	    "# pfsync = v5 (default)\n"
+	    "# hw = 2009 (default)\n"
+	    "# pfsync.maxupdates = 128 (default)\n"
+	    "# pps = 1000pps (default)\n"
+	    "# cpu.hz = 100 (default)\n"
+	    "\n"
+	    "[sim]\n"
+	    "# duration = 10s (default)\n"
+	    "seed = 5\n"
+	    "# capture = none (default)\n");
 	free(buf);
 	conf_free(c);
+}
+
+/*
+ * The resolved dump is a scenario file that reads back to the same
+ * scenario: every section in order, every value, the keys set (like and
+ * --set included) set and the defaults unset, and the same dump again.
+ */
+static void
+test_resolved_round_trip(void **state)
+{
+	const struct section_type *const *t;
+	const struct param_spec *ps;
+	struct conf *c = parse_ok(good), *c2;
+	char err[256], *buf, *buf2;
+	int i;
+
+	(void)state;
+	assert_int_equal(conf_set(c, "net.y.qlimit=20", err, sizeof(err)), 0);
+	assert_int_equal(conf_set(c, "firewall.fwA.rules=pass\nblock in",
+	    err, sizeof(err)), 0);
+	assert_int_equal(conf_finish(c, err, sizeof(err)), 0);
+	buf = resolved(c);
+	c2 = parse_ok(buf);
+	assert_int_equal(conf_finish(c2, err, sizeof(err)), 0);
+	buf2 = resolved(c2);
+	assert_string_equal(buf, buf2);
+	assert_int_equal(conf_nsections(c2), conf_nsections(c));
+	for (i = 0; i < conf_nsections(c); i++) {
+		struct conf_section *a = conf_section_at(c, i);
+		struct conf_section *b = conf_section_at(c2, i);
+
+		assert_string_equal(conf_type(a), conf_type(b));
+		assert_string_equal(conf_name(a), conf_name(b));
+		for (t = types; *t; t++) {
+			if (strcmp((*t)->type, conf_type(a)) != 0)
+				continue;
+			for (ps = (*t)->params; ps->key; ps++) {
+				assert_string_equal(conf_str(a, ps->key),
+				    conf_str(b, ps->key));
+				assert_int_equal(conf_isset(a, ps->key),
+				    conf_isset(b, ps->key));
+			}
+		}
+	}
+	assert_string_equal(conf_str(sec(c2, "firewall", "fwA"), "rules"),
+	    "pass\nblock in");
+	assert_true(conf_isset(sec(c2, "net", "z"), "delay"));	/* like */
+	assert_false(conf_isset(sec(c2, "net", "z"), "qlimit"));
+	free(buf);
+	free(buf2);
+	conf_free(c);
+	conf_free(c2);
 }
 
 static void
@@ -706,6 +773,7 @@ main(void)
 		cmocka_unit_test(test_implicit_sim),
 		cmocka_unit_test(test_crlf_and_spacing),
 		cmocka_unit_test(test_resolved_dump),
+		cmocka_unit_test(test_resolved_round_trip),
 		cmocka_unit_test(test_params_table),
 		cmocka_unit_test(test_err_unknown_section),
 		cmocka_unit_test(test_err_unknown_key),
