@@ -20,12 +20,13 @@ usage(FILE *f)
 	    "           [--capture all|sync|merged|none] [--trace NAME,...]\n"
 	    "           [--dump-states] [--json] [--quiet]\n"
 	    "       sim results/NAME/params.conf   run a run again\n"
-	    "       sim --params       print every parameter\n"
-	    "       sim --version      print pfsim's version\n"
-	    "       sim test           build and run every test\n"
-	    "       sim bench          run the benchmarks\n"
+	    "       sim --params                   print every parameter\n"
+	    "       sim --version                  print pfsim's version\n"
+	    "       sim test                       build and run every test\n"
+	    "       sim bench                      run the benchmarks\n"
 	    "Options take their value as --seed 3 or --seed=3. --quiet "
-	    "prints nothing\nbut errors. --trace names: ");
+	    "prints nothing\nbut errors (and the --trace lines asked for). "
+	    "--trace names: ");
 	for (i = 0; run_traces[i]; i++)
 		fprintf(f, "%s%s", i ? ", " : "", run_traces[i]);
 	fputc('\n', f);
