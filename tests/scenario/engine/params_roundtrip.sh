@@ -46,7 +46,8 @@ roundtrip()
 	rm -rf "$T/first"
 	cp -R "results/$name" "$T/first"
 	expect_rc 0 "$SIM" "results/$name/params.conf" --quiet
-	[ "$(ls results)" = "$name" ] || fail "$name: replay wrote $(ls results)"
+	[ "$(ls results)" = "$name" ] ||
+	    fail "$name: the replay wrote $(ls results)"
 	same "$T/first" "results/$name"
 	ok "$name $*: params.conf reproduces the run ($n pcaps)"
 	rm -rf results
