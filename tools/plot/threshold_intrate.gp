@@ -9,7 +9,7 @@ plotdir = "."; do for [k_ = 1:strlen(ARG0)] { if (ARG0[k_:k_] eq "/") { plotdir 
 load plotdir."/common.gp"
 if (!exists("data")) data = "threshold_intrate.csv"
 ftitle = "Stall threshold against NIC interrupt mitigation (pfsync v5)"
-xlab = "NIC interrupt limit on both firewalls (interrupts/s per NIC, log scale)"
+xlab = "NIC interrupt limit on both firewalls (interrupts/s per NIC, log scale; k = 1000)"
 ylab = "threshold (TCP segments/s)"
 xlog = 1
 load plotdir."/thresholds.gp"

@@ -19,14 +19,17 @@ thr_desc()
 }
 
 # key_rows SECTION FIGURE_CSV FORMAT: the rows of a curves CSV at the key
-# rates, as key_numbers.csv rows.
+# rates, as key_numbers.csv rows; FORMAT a printf format or g (3
+# significant digits, whole numbers from 1000 up).
 key_rows()
 {
 	[ -f "$2" ] || return 0
 	awk -F, -v sec="$1" -v fmt="$3" -v keys="$key_rates" '
+	# FORMAT "g": 3 significant digits, whole numbers from 1000 up
+	function f(v) { return fmt != "g" ? sprintf(fmt, v) : v >= 1000 ? sprintf("%.0f", v) : sprintf("%.3g", v) }
 	BEGIN { n = split(keys, k, " "); for (i = 1; i <= n; i++) want[k[i]] = 1 }
 	NR > 1 && ($3 in want) {
-		t = sprintf(fmt " [" fmt "; " fmt "]", $8, $7, $9)
+		t = f($8) " [" f($7) "; " f($9) "]"
 		printf "%s,%s,%s,%s,%s,%s,%s,%s\n", sec, $2, $3, $5, $8, $7, $9, t
 	}' "$2"
 }
@@ -42,8 +45,8 @@ write_key_numbers()
 		    "$seeds" "${2:-}" "$(echo "$tx" | tr ',' ';')" >>"$k"
 	done
 	key_rows goodput_ratio "$D/goodput_ratio.csv" "%.3f" >>"$k"
-	key_rows sync_packets_per_forwarded "$D/sync_packets.csv" "%.3g" >>"$k"
-	key_rows sync_bytes_per_forwarded "$D/sync_bytes.csv" "%.0f" >>"$k"
+	key_rows sync_packets_per_forwarded "$D/sync_packets.csv" g >>"$k"
+	key_rows sync_bytes_per_forwarded "$D/sync_bytes.csv" g >>"$k"
 	key_rows cpu_busy_max "$D/cpu_busy.csv" "%.3f" >>"$k"
 	if [ -f "$D/bulk_runs.csv" ]; then
 		awk -F, '
@@ -236,6 +239,7 @@ EOF
 		pivot bulk_time_s "Bulk update: seconds, by states on the firewall joined"
 		pivot bulk_end_accepted "Bulk update: BUS END accepted by the joiner, by states"
 		pivot bulk_all_states_on_joiner "Bulk update: every state reached the joiner, by states"
+		pivot bulk_states_share_on_joiner "Bulk update: share of the table on the joiner at the end (mean over seeds), by states"
 		echo "</section>"
 		echo '<section id="commands">'
 		echo "<h2>Commands</h2>"
