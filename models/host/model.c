@@ -86,7 +86,7 @@ const struct param_spec host_params[] = {
 	    "Larsen et al. 2009, checked over 0-50us)" },
 	{ "host", "stack.spread", PT_REAL, 0, 1, "0.5", NULL,
 	    "random share of each stack latency: (1-s)*mean + Exp(s*mean), "
-	    "per frame, order kept" },
+	    "per frame, order kept (estimate, checked over 0-1)" },
 	{ NULL, NULL, 0, 0, 0, NULL, NULL, NULL }
 };
 
