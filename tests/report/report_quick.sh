@@ -7,24 +7,9 @@
 # the key-number tables and the commands; key_numbers.csv has every
 # threshold. Then ./sim plot (tools/report/plot-sweep) on one sweep.
 #   sh report_quick.sh PFSIM SRCDIR
-set -u
-PFSIM=${1:?usage: $0 PFSIM SRCDIR}
-SRC=${2:?usage: $0 PFSIM SRCDIR}
+. "$2/tests/scenario/lib.sh"
+PFSIM=$SIM
 BUILD=$(cd "$(dirname "$PFSIM")" && pwd)
-T=$(mktemp -d "${TMPDIR:-/tmp}/pfsim-report.XXXXXX") || exit 1
-trap 'rm -rf "$T"' EXIT
-trap 'exit 1' HUP INT TERM
-
-fail()
-{
-	echo "FAIL: $*" >&2
-	exit 1
-}
-
-ok()
-{
-	echo "ok: $*"
-}
 
 for t in jq gnuplot; do
 	command -v $t >/dev/null 2>&1 || { echo "SKIP: $t missing"; exit 77; }
