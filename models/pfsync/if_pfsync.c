@@ -1198,7 +1198,7 @@ pfsync_in_bus(struct pfsync_pkt *pkt, struct mbuf *m, int offset, int count)
 	struct pfsync_bus *bus;
 	struct mbuf *mp;
 	int len = count * sizeof(*bus);
-	int offp;
+	int offp, perpkt;
 
 	/* If we're not waiting for a bulk update, who cares. */
 	if (sc->sc_ureq_sent == 0)
@@ -1222,12 +1222,23 @@ pfsync_in_bus(struct pfsync_pkt *pkt, struct mbuf *m, int offset, int count)
 		/*
 		 * pfsim: a paced bulk outlasts 5 s; wait as v4 did (the seed's
 		 * "#if XXX" formula) plus 4 s: one packet of states per tick.
+		 * SIOCSIFMTU takes any MTU over PFSYNC_MINPKT, as in the seed,
+		 * and below one state's worth pfsync_q_ins still sends each
+		 * state alone, over the MTU: one per packet, never zero.
 		 */
-		if (V_pfsync->pv_conf.bulk_pace == PFSYNC_PACE_TICK)
+		if (V_pfsync->pv_conf.bulk_pace == PFSYNC_PACE_TICK) {
+			/* seed: limit / (PFSYNC_BULKPACKETS * sc_maxcount) */
+			perpkt = 1;
+			if (sc->sc_if.if_mtu >= PFSYNC_MINPKT +
+			    sizeof(struct pfsync_subheader) +
+			    sizeof(struct pfsync_state))
+				perpkt = (int)((sc->sc_if.if_mtu -
+				    PFSYNC_MINPKT -
+				    sizeof(struct pfsync_subheader)) /
+				    sizeof(struct pfsync_state));
 			timeout_add(&sc->sc_bulkfail_tmo, 4 * hz +
-			    pfsync_state_limit() / ((sc->sc_if.if_mtu -
-			    PFSYNC_MINPKT - sizeof(struct pfsync_subheader)) /
-			    sizeof(struct pfsync_state)));
+			    pfsync_state_limit() / perpkt);
+		}
 		if (V_pf_status.debug >= PF_DEBUG_MISC)
 			printf("pfsync: received bulk update start\n");
 		break;

@@ -8,6 +8,20 @@
 
 #include "models/pfsync/pfsync_var.h"
 
+/*
+ * The smallest pfsync.mtu: a packet that holds one full state (v5:
+ * PFSYNC_MINPKT + a subheader + the state; v4's header is smaller). The
+ * seed's SIOCSIFMTU takes anything over PFSYNC_MINPKT; below this a
+ * packet holds no state and pfsync_q_ins sends each one over the MTU
+ * (v4 divides by its zero sc_maxcount).
+ */
+#define PFSYNC_CONF_MINMTU	((int)(PFSYNC_MINPKT + \
+	sizeof(struct pfsync_subheader) + sizeof(struct pfsync_state)))
+_Static_assert(PFSYNC_CONF_MINMTU == 308, "pfsync.mtu's help says 308");
+_Static_assert(sizeof(struct pfsync4_header) + sizeof(struct pfsync_state) <=
+    PFSYNC_CONF_MINMTU, "v4 fits a state in pfsync.mtu's minimum");
+_Static_assert(MCLBYTES == 2048, "pfsync.mtu's help says 2048");
+
 const struct param_spec pfsync_params[] = {
 	{ "firewall", "pfsync", PT_ENUM, 0, 0, "v5", "v5|v4|v4-split|off",
 	    "pfsync engine: v5 (the thesis), v4 (before it), v4-split "
@@ -26,8 +40,11 @@ const struct param_spec pfsync_params[] = {
 	    "pfsync_defer also schedules the pfsync netisr, so the INS asking "
 	    "for an ack leaves at once (later OpenBSD); no: the thesis diff, "
 	    "where it waits for another send or the 1 s timer" },
-	{ "firewall", "pfsync.mtu", PT_INT, 65, 2048, "1500", NULL,
-	    "pfsync0's MTU: largest pfsync IP datagram (OpenBSD 65..2048)" },
+	{ "firewall", "pfsync.mtu", PT_INT, PFSYNC_CONF_MINMTU, MCLBYTES,
+	    "1500", NULL,
+	    "pfsync0's MTU, the largest pfsync IP datagram; at least one "
+	    "state: IP 20 + header 20 + subheader 4 + state 240 + EOF 20 "
+	    "(OpenBSD takes 65 and sends a lone state over it)" },
 	{ "firewall", "pfsync.bulk_on_up", PT_BOOL, 0, 0, "yes", NULL,
 	    "ask peers for a bulk update when configured (OpenBSD 4.5; the "
 	    "thesis diff has this under #if 0: no)" },
