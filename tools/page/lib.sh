@@ -96,7 +96,8 @@ count_ge() { awk -v l="$1" '$1 >= l { c++ } END { print c + 0 }'; }
 # thr NAME SCENARIO ARGS...: ./sim threshold of SCENARIO against
 # single_fw.conf over $SEEDS seeds into $data/NAME; puts NAME.thr (the
 # threshold: a rate, "below LO" or "above HI"), NAME.bracket ("[a, b)")
-# and NAME.flag ("flagged" when the median is not monotone, else "").
+# and NAME.flag (" (flagged: ...)" when the median is not monotone, else
+# "": the template writes it right after the bracket).
 thr()
 {
 	_n=$1
@@ -118,7 +119,7 @@ thr()
 	put "$_n.bracket" text \
 	    "$(echo "$_line" | sed 's/.*bracket \(\[[^)]*)\).*/\1/')"
 	case $_line in
-	*flagged*) put "$_n.flag" text "flagged" ;;
+	*flagged*) put "$_n.flag" text " (flagged: the median is not monotone)" ;;
 	*) put "$_n.flag" text "" ;;
 	esac
 }
