@@ -1,20 +1,26 @@
 /* Scenario parser and parameter table (see conf.h). */
+#include <sys/stat.h>
+
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "conf.h"
 
 #define CONF_MAXTYPES	16	/* registrations of one section type */
+#define CONF_MAXSIZE	(16 << 20)	/* largest scenario file read */
 
 struct kv {
 	struct kv		*next;
 	char			*key;
 	char			*val;
+	size_t			 len, cap;	/* of val: strlen, allocated */
 	int			 line;
 	int			 from_like;
 	const struct param_spec	*spec;
@@ -22,17 +28,29 @@ struct kv {
 
 struct conf_section {
 	struct conf		*conf;
+	struct conf_section	*hnext;		/* hash chain */
+	uint32_t		 hash;
 	char			*type;
 	char			*name;
 	int			 line;
 	struct kv		*kvs, **tail;
 };
 
+/*
+ * Sections in file order (secs), and a hash of "type name" so that a
+ * lookup does not scan every earlier section: a scenario of n sections
+ * parses in O(n). first[] holds the first section of each type seen (a
+ * few: one per registered type), for conf_find(c, type, NULL).
+ */
 struct conf {
 	char			*path;
 	const struct section_type *const *types;
 	struct conf_section	**secs;
 	int			 n, cap;
+	struct conf_section	**htab;
+	size_t			 hsize;		/* a power of 2, or 0 */
+	struct conf_section	**first;
+	int			 nfirst, capfirst;
 };
 
 static void
@@ -45,15 +63,20 @@ seterr(char *err, size_t errlen, const char *fmt, ...)
 	va_end(ap);
 }
 
+static void
+nomem(void)
+{
+	fprintf(stderr, "pfsim: out of memory\n");
+	exit(1);
+}
+
 static char *
 xstrdup(const char *s)
 {
 	char *d = strdup(s);
 
-	if (d == NULL) {
-		fprintf(stderr, "pfsim: out of memory\n");
-		exit(1);
-	}
+	if (d == NULL)
+		nomem();
 	return d;
 }
 
@@ -383,12 +406,12 @@ kv_add(struct conf_section *s, const char *key, const char *val, int line,
 {
 	struct kv *kv = calloc(1, sizeof(*kv));
 
-	if (kv == NULL) {
-		fprintf(stderr, "pfsim: out of memory\n");
-		exit(1);
-	}
+	if (kv == NULL)
+		nomem();
 	kv->key = xstrdup(key);
 	kv->val = xstrdup(val);
+	kv->len = strlen(val);
+	kv->cap = kv->len + 1;
 	kv->line = line;
 	kv->spec = ps;
 	*s->tail = kv;
@@ -401,19 +424,85 @@ kv_set(struct kv *kv, const char *val, int line)
 {
 	free(kv->val);
 	kv->val = xstrdup(val);
+	kv->len = strlen(val);
+	kv->cap = kv->len + 1;
 	kv->line = line;
 	kv->from_like = 0;
+}
+
+/*
+ * Append "\n" and text to a multi-line value. The buffer doubles when
+ * full, so a value of n continuation lines costs O(total length), not
+ * one copy of the whole value per line.
+ */
+static void
+kv_append(struct kv *kv, const char *text)
+{
+	size_t n = strlen(text), need = kv->len + 1 + n + 1;
+	char *v;
+
+	if (need > kv->cap) {
+		size_t cap = kv->cap * 2;
+
+		if (cap < need)
+			cap = need;
+		if ((v = realloc(kv->val, cap)) == NULL)
+			nomem();
+		kv->val = v;
+		kv->cap = cap;
+	}
+	kv->val[kv->len++] = '\n';
+	memcpy(kv->val + kv->len, text, n + 1);
+	kv->len += n;
+}
+
+/* FNV-1a of "type\0name". */
+static uint32_t
+sec_hash(const char *type, const char *name)
+{
+	uint32_t h = 2166136261u;
+
+	for (; *type; type++)
+		h = (h ^ (unsigned char)*type) * 16777619u;
+	h *= 16777619u;		/* the '\0' between */
+	for (; *name; name++)
+		h = (h ^ (unsigned char)*name) * 16777619u;
+	return h;
+}
+
+/* Rehash into twice as many buckets once there are as many sections. */
+static void
+sec_hash_grow(struct conf *c)
+{
+	size_t nsize = c->hsize ? c->hsize * 2 : 64, i;
+	struct conf_section **nt = calloc(nsize, sizeof(*nt)), *s, *next;
+
+	if (nt == NULL)
+		nomem();
+	for (i = 0; i < c->hsize; i++)
+		for (s = c->htab[i]; s; s = next) {
+			next = s->hnext;
+			s->hnext = nt[s->hash & (nsize - 1)];
+			nt[s->hash & (nsize - 1)] = s;
+		}
+	free(c->htab);
+	c->htab = nt;
+	c->hsize = nsize;
 }
 
 static struct conf_section *
 section_add(struct conf *c, const char *type, const char *name, int line)
 {
-	struct conf_section *s = calloc(1, sizeof(*s));
+	struct conf_section *s = calloc(1, sizeof(*s)), **b;
+	int i;
 
-	if (s == NULL || (c->n == c->cap && (c->cap = c->cap ? c->cap * 2 : 16,
-	    (c->secs = realloc(c->secs, c->cap * sizeof(*c->secs))) == NULL))) {
-		fprintf(stderr, "pfsim: out of memory\n");
-		exit(1);
+	if (s == NULL)
+		nomem();
+	if (c->n == c->cap) {
+		c->cap = c->cap ? c->cap * 2 : 16;
+		if ((c->secs = realloc(c->secs, c->cap * sizeof(*c->secs))) ==
+		    NULL)
+			nomem();
 	}
 	s->conf = c;
 	s->type = xstrdup(type);
@@ -421,18 +510,46 @@ section_add(struct conf *c, const char *type, const char *name, int line)
 	s->line = line;
 	s->tail = &s->kvs;
 	c->secs[c->n++] = s;
+	if ((size_t)c->n > c->hsize)
+		sec_hash_grow(c);
+	s->hash = sec_hash(type, name);
+	b = &c->htab[s->hash & (c->hsize - 1)];
+	s->hnext = *b;
+	*b = s;
+	for (i = 0; i < c->nfirst; i++)
+		if (strcmp(c->first[i]->type, type) == 0)
+			return s;
+	if (c->nfirst == c->capfirst) {
+		c->capfirst = c->capfirst ? c->capfirst * 2 : 8;
+		if ((c->first = realloc(c->first, c->capfirst *
+		    sizeof(*c->first))) == NULL)
+			nomem();
+	}
+	c->first[c->nfirst++] = s;
 	return s;
 }
 
+/* O(1) on average: the hash, or first[] when any name will do. */
 struct conf_section *
 conf_find(const struct conf *c, const char *type, const char *name)
 {
+	struct conf_section *s;
+	uint32_t h;
 	int i;
 
-	for (i = 0; i < c->n; i++)
-		if (strcmp(c->secs[i]->type, type) == 0 &&
-		    (name == NULL || strcmp(c->secs[i]->name, name) == 0))
-			return c->secs[i];
+	if (name == NULL) {
+		for (i = 0; i < c->nfirst; i++)
+			if (strcmp(c->first[i]->type, type) == 0)
+				return c->first[i];
+		return NULL;
+	}
+	if (c->hsize == 0)
+		return NULL;
+	h = sec_hash(type, name);
+	for (s = c->htab[h & (c->hsize - 1)]; s; s = s->hnext)
+		if (s->hash == h && strcmp(s->type, type) == 0 &&
+		    strcmp(s->name, name) == 0)
+			return s;
 	return NULL;
 }
 
@@ -579,13 +696,30 @@ conf_new(const char *name, const struct section_type *const *types)
 {
 	struct conf *c = calloc(1, sizeof(*c));
 
-	if (c == NULL) {
-		fprintf(stderr, "pfsim: out of memory\n");
-		exit(1);
-	}
+	if (c == NULL)
+		nomem();
 	c->path = xstrdup(name);
 	c->types = types;
 	return c;
+}
+
+/*
+ * The end of the line that starts at line: the first "\n" or "\r"
+ * (a line ends in "\n", "\r\n" or, as in old Mac OS files, "\r"), or
+ * the string's end. *next gets the start of the following line, or NULL.
+ */
+static char *
+line_end(char *line, char **next)
+{
+	char *e = line + strcspn(line, "\r\n");
+
+	if (*e == '\0')
+		*next = NULL;
+	else if (e[0] == '\r' && e[1] == '\n')
+		*next = e + 2;
+	else
+		*next = e + 1;
+	return e;
 }
 
 struct conf *
@@ -602,13 +736,9 @@ conf_parse(const char *name, const char *text,
 		int indented;
 
 		lineno++;
-		next = strchr(line, '\n');
-		if (next)
-			*next++ = '\0';
+		*line_end(line, &next) = '\0';
 		if ((p = strchr(line, '#')) != NULL)
 			*p = '\0';
-		if (strchr(line, '\r'))
-			*strchr(line, '\r') = '\0';
 		indented = isspace((unsigned char)*line);
 		p = trim(line);
 		if (*p == '\0')
@@ -616,14 +746,7 @@ conf_parse(const char *name, const char *text,
 		if (indented && last && last->spec &&
 		    last->spec->type == PT_TEXT) {
 			/* Continuation of a multi-line value. */
-			size_t n = strlen(last->val) + strlen(p) + 2;
-			char *v = malloc(n);
-
-			if (v == NULL)
-				exit(1);
-			snprintf(v, n, "%s\n%s", last->val, p);
-			free(last->val);
-			last->val = v;
+			kv_append(last, p);
 			continue;
 		}
 		if (*p == '[') {
@@ -653,6 +776,13 @@ conf_parse(const char *name, const char *text,
 			goto fail;
 		last = kv_find(cur, trim(p));
 	}
+	/* An empty file (or /dev/null, or comments only) is a mistake, not
+	 * a world of defaults with nothing in it. */
+	if (c->n == 0) {
+		seterr(err, errlen, "%s:0: no sections: the scenario is empty "
+		    "or only comments (see scenarios/ for examples)", name);
+		goto fail;
+	}
 	free(buf);
 	return c;
 fail:
@@ -661,38 +791,109 @@ fail:
 	return NULL;
 }
 
+/*
+ * Read a whole regular file of at most max bytes into a NUL-terminated
+ * buffer (*lenp its length). Anything else is refused with an errno
+ * value, and does not block: a FIFO opens with O_NONBLOCK and fails
+ * fstat's S_ISREG, as do devices (/dev/zero). A file whose contents do
+ * not match its size (/proc/self/status: size 0, yet it reads) is
+ * EINVAL, as is one that grows while read.
+ */
+int
+conf_read_file(const char *path, size_t max, char **textp, size_t *lenp)
+{
+	struct stat st;
+	char *text = NULL, extra;
+	size_t n = 0;
+	ssize_t k;
+	int fd, e;
+
+	*textp = NULL;
+	if ((fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) < 0)
+		return errno;
+	if (fstat(fd, &st) != 0) {
+		e = errno;
+		goto fail;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		e = EISDIR;
+		goto fail;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		e = ENOTSUP;		/* conf_read_strerror: not regular */
+		goto fail;
+	}
+	if (st.st_size < 0 || (uint64_t)st.st_size > max) {
+		e = EFBIG;
+		goto fail;
+	}
+	if ((text = malloc((size_t)st.st_size + 1)) == NULL) {
+		e = ENOMEM;
+		goto fail;
+	}
+	while (n < (size_t)st.st_size) {
+		k = read(fd, text + n, (size_t)st.st_size - n);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k < 0) {
+			e = errno;
+			goto fail;
+		}
+		if (k == 0)
+			break;
+		n += (size_t)k;
+	}
+	while ((k = read(fd, &extra, 1)) < 0 && errno == EINTR)
+		;
+	if (n != (size_t)st.st_size || k != 0) {
+		e = EINVAL;		/* size and contents disagree */
+		goto fail;
+	}
+	close(fd);
+	text[n] = '\0';
+	*textp = text;
+	if (lenp)
+		*lenp = n;
+	return 0;
+fail:
+	free(text);
+	close(fd);
+	return e;
+}
+
+const char *
+conf_read_strerror(int e)
+{
+	switch (e) {
+	case ENOTSUP:
+		return "not a regular file";
+	case EINVAL:
+		return "not a regular file (its size does not match what it "
+		    "reads, as in /proc)";
+	default:
+		return strerror(e);
+	}
+}
+
 struct conf *
 conf_load(const char *path, const struct section_type *const *types,
     char *err, size_t errlen)
 {
-	FILE *f = fopen(path, "r");
 	char *text;
-	long n;
+	size_t n;
+	int e;
 	struct conf *c;
 
-	if (f == NULL) {
-		seterr(err, errlen, "%s:0: cannot read: %s", path,
-		    strerror(errno));
+	if ((e = conf_read_file(path, CONF_MAXSIZE, &text, &n)) != 0) {
+		if (e == EFBIG)
+			seterr(err, errlen, "%s:0: cannot read: larger than "
+			    "16 MB", path);
+		else
+			seterr(err, errlen, "%s:0: cannot read: %s", path,
+			    conf_read_strerror(e));
 		return NULL;
 	}
-	if (fseek(f, 0, SEEK_END) != 0 || (n = ftell(f)) < 0 ||
-	    fseek(f, 0, SEEK_SET) != 0 || n > (16 << 20)) {
-		seterr(err, errlen, "%s:0: cannot read: not a regular file "
-		    "under 16 MB", path);
-		fclose(f);
-		return NULL;
-	}
-	text = malloc((size_t)n + 1);
-	if (text == NULL || fread(text, 1, (size_t)n, f) != (size_t)n) {
-		seterr(err, errlen, "%s:0: cannot read: %s", path,
-		    strerror(errno ? errno : EIO));
-		free(text);
-		fclose(f);
-		return NULL;
-	}
-	fclose(f);
-	text[n] = '\0';
-	if (memchr(text, '\0', (size_t)n) != NULL) {
+	if (memchr(text, '\0', n) != NULL) {
 		seterr(err, errlen, "%s:0: cannot read: binary file", path);
 		free(text);
 		return NULL;
@@ -724,6 +925,8 @@ conf_free(struct conf *c)
 		free(s);
 	}
 	free(c->secs);
+	free(c->htab);
+	free(c->first);
 	free(c->path);
 	free(c);
 }
@@ -820,6 +1023,12 @@ const char *
 conf_path(const struct conf *c)
 {
 	return c->path;
+}
+
+struct conf *
+conf_of(const struct conf_section *s)
+{
+	return s->conf;
 }
 
 int

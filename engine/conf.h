@@ -13,8 +13,15 @@
  * [net]; each model declares its own section types and registers them with
  * the same structure, so "./sim --params" prints one table.
  *
+ * Lines end in "\n", "\r\n" or "\r". A scenario file must be a regular
+ * file (not a FIFO or device, which are refused without blocking) of at
+ * most 16 MB, and hold at least one section. Parsing is linear in the
+ * file's size: sections are found through a hash, and a multi-line value
+ * grows by doubling.
+ *
  * Errors read "FILE:LINE: SECTION.NAME.KEY: what was expected"; an
  * unknown key names the nearest known one ("did you mean net.x.delay?").
+ * Errors about the whole file have line 0.
  */
 #ifndef ENGINE_CONF_H
 #define ENGINE_CONF_H
@@ -76,7 +83,21 @@ int		 conf_set(struct conf *, const char *assign, char *err,
 /* Check required keys and cross-references; 0 or -1 with err. */
 int		 conf_finish(struct conf *, char *err, size_t errlen);
 
+/*
+ * Read the regular file path, of at most max bytes, into a new
+ * NUL-terminated buffer *textp (the caller frees it; *lenp its length
+ * if lenp is not NULL). Never blocks. Returns 0 or an errno value:
+ * ENOTSUP for a FIFO, device or socket, EINVAL for a file whose size
+ * does not match what it reads (/proc), EISDIR, EFBIG beyond max, or
+ * open's and read's own. conf_read_strerror words them.
+ */
+int		 conf_read_file(const char *path, size_t max, char **textp,
+		    size_t *lenp);
+const char	*conf_read_strerror(int);
+
 const char	*conf_path(const struct conf *);
+/* The scenario a section belongs to. */
+struct conf	*conf_of(const struct conf_section *);
 int		 conf_nsections(const struct conf *);
 struct conf_section *conf_section_at(const struct conf *, int i);
 /* First section of type (and name, unless NULL); NULL if none. */

@@ -4,6 +4,9 @@
  * continuation lines, --set, the resolved dump, and one test per error
  * class, each checking the exact "FILE:LINE: message" and the line named.
  */
+#include <sys/stat.h>
+
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -761,6 +764,165 @@ test_err_name_with_tab(void **state)
 	    "t.conf:1: [net a\tb]: a name is one word of at most 31 letters, digits, '_' or '-'");
 }
 
+/* A line ends in "\n", "\r\n" or a lone "\r" (old Mac OS files). */
+static void
+test_cr_line_endings(void **state)
+{
+	struct conf *c;
+
+	(void)state;
+	c = parse_ok("[sim]\rseed = 3\r[firewall f]\rnets = a\r"
+	    "rules = pass\r  block\r\r\tpass out\r");
+	assert_int_equal(conf_int(sec(c, "sim", NULL), "seed"), 3);
+	assert_string_equal(conf_str(sec(c, "firewall", "f"), "rules"),
+	    "pass\nblock\npass out");
+	assert_int_equal(conf_line(sec(c, "firewall", "f"), "rules"), 5);
+	conf_free(c);
+	/* Mixed: each of \r\n, \r and \n is one line end. */
+	c = parse_ok("[sim]\r\n\rseed = 4\n\r[net x]\r\n");
+	assert_int_equal(conf_int(sec(c, "sim", NULL), "seed"), 4);
+	assert_int_equal(conf_line(sec(c, "sim", NULL), "seed"), 3);
+	assert_int_equal(conf_line(sec(c, "net", "x"), NULL), 5);
+	conf_free(c);
+	expect_parse_error("[sim]\rduration = 1s\rseed = x\r",
+	    "t.conf:3: sim.seed: 'x': expected an integer");
+}
+
+/* Nothing but blank lines and comments is no scenario. */
+static void
+test_err_no_sections(void **state)
+{
+	(void)state;
+	expect_parse_error("", "t.conf:0: no sections: the scenario is "
+	    "empty or only comments (see scenarios/ for examples)");
+	expect_parse_error("# a\n\n  # b\r\n\r", "t.conf:0: no sections: "
+	    "the scenario is empty or only comments (see scenarios/ for "
+	    "examples)");
+}
+
+/*
+ * Many sections and a long multi-line value: every section is found by
+ * type and name, in file order, and the value is whole. (Linear time is
+ * checked on 100k by tests/scenario/parse/linear.sh.)
+ */
+static void
+test_many_sections(void **state)
+{
+	enum { N = 20000 };
+	size_t cap = (size_t)N * 40, n = 0;
+	char *text = malloc(cap), name[32], err[256];
+	struct conf *c;
+	struct conf_section *s;
+	const char *v;
+	int i;
+
+	(void)state;
+	assert_non_null(text);
+	for (i = 0; i < N; i++)
+		n += (size_t)snprintf(text + n, cap - n, "[net n%d]\n", i);
+	n += (size_t)snprintf(text + n, cap - n, "[firewall f]\nnets = n7\n");
+	c = parse_ok(text);
+	assert_int_equal(conf_nsections(c), N + 1);
+	for (i = 0; i < N; i++) {
+		snprintf(name, sizeof(name), "n%d", i);
+		s = conf_find(c, "net", name);
+		assert_non_null(s);
+		assert_ptr_equal(s, conf_section_at(c, i));
+		assert_string_equal(conf_name(s), name);
+		assert_int_equal(conf_line(s, NULL), i + 1);
+	}
+	assert_ptr_equal(conf_find(c, "net", NULL), conf_section_at(c, 0));
+	assert_ptr_equal(conf_find(c, "firewall", NULL),
+	    conf_section_at(c, N));
+	assert_null(conf_find(c, "net", "n20000"));
+	assert_null(conf_find(c, "firewall", "n1"));
+	assert_null(conf_find(c, "sim", NULL));
+	assert_int_equal(conf_set(c, "net.n12345.delay=1ms", err,
+	    sizeof(err)), 0);
+	assert_int_equal(conf_int(conf_find(c, "net", "n12345"), "delay"),
+	    NS_PER_MS);
+	/* conf_set adds [sim]; conf_finish finds it, and adds no other. */
+	assert_int_equal(conf_set(c, "sim.seed=9", err, sizeof(err)), 0);
+	assert_int_equal(conf_finish(c, err, sizeof(err)), 0);
+	assert_int_equal(conf_nsections(c), N + 2);
+	assert_int_equal(conf_int(conf_find(c, "sim", NULL), "seed"), 9);
+	conf_free(c);
+
+	/* A rules value of N continuation lines. */
+	n = (size_t)snprintf(text, cap, "[firewall f]\nnets = a\nrules = r\n");
+	for (i = 0; i < N; i++)
+		n += (size_t)snprintf(text + n, cap - n, "  pass %d\n", i);
+	c = parse_ok(text);
+	v = conf_str(sec(c, "firewall", "f"), "rules");
+	assert_int_equal(strncmp(v, "r\npass 0\npass 1\n", 16), 0);
+	assert_non_null(strstr(v, "\npass 19999"));
+	assert_int_equal(v[strlen(v) - 1], '9');
+	assert_int_equal(strlen(v), n - strlen("[firewall f]\nnets = a\n"
+	    "rules = ") - 1 - (size_t)N * 2);
+	conf_free(c);
+	free(text);
+}
+
+/*
+ * conf_read_file takes regular files only, and never blocks: devices,
+ * FIFOs and /proc files (size 0, yet they read) are refused.
+ */
+static void
+test_read_file(void **state)
+{
+	char dir[64], path[128], err[512], want[256], *text;
+	size_t len;
+	FILE *f;
+
+	(void)state;
+	assert_int_equal(conf_read_file("/dev/zero", 1 << 20, &text, &len),
+	    ENOTSUP);
+	assert_null(text);
+	assert_string_equal(conf_read_strerror(ENOTSUP),
+	    "not a regular file");
+	if (access("/proc/self/status", R_OK) == 0)
+		assert_int_equal(conf_read_file("/proc/self/status", 1 << 20,
+		    &text, &len), EINVAL);
+	snprintf(dir, sizeof(dir), "/tmp/pfsim-conf-XXXXXX");
+	assert_non_null(mkdtemp(dir));
+	assert_int_equal(conf_read_file(dir, 1 << 20, &text, &len), EISDIR);
+
+	/* A FIFO without a writer: refused at once. */
+	snprintf(path, sizeof(path), "%s/fifo.conf", dir);
+	assert_int_equal(mkfifo(path, 0600), 0);
+	assert_int_equal(conf_read_file(path, 1 << 20, &text, &len), ENOTSUP);
+	assert_null(conf_load(path, types, err, sizeof(err)));
+	snprintf(want, sizeof(want), "%s:0: cannot read: not a regular file",
+	    path);
+	assert_string_equal(err, want);
+	unlink(path);
+
+	snprintf(path, sizeof(path), "%s/s.conf", dir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("[sim]\nseed = 2\n", f);
+	fclose(f);
+	assert_int_equal(conf_read_file(path, 1 << 20, &text, &len), 0);
+	assert_int_equal(len, 15);
+	assert_string_equal(text, "[sim]\nseed = 2\n");
+	free(text);
+	assert_int_equal(conf_read_file(path, 14, &text, &len), EFBIG);
+	assert_null(text);
+
+	/* An empty file is read, and refused as a scenario. */
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fclose(f);
+	assert_int_equal(conf_read_file(path, 1 << 20, &text, &len), 0);
+	assert_int_equal(len, 0);
+	free(text);
+	assert_null(conf_load(path, types, err, sizeof(err)));
+	snprintf(want, sizeof(want), "%s:0: no sections", path);
+	assert_memory_equal(err, want, strlen(want));
+	unlink(path);
+	rmdir(dir);
+}
+
 int
 main(void)
 {
@@ -788,6 +950,10 @@ main(void)
 		cmocka_unit_test(test_err_bad_set),
 		cmocka_unit_test(test_err_syntax),
 		cmocka_unit_test(test_err_name_with_tab),
+		cmocka_unit_test(test_cr_line_endings),
+		cmocka_unit_test(test_err_no_sections),
+		cmocka_unit_test(test_many_sections),
+		cmocka_unit_test(test_read_file),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
