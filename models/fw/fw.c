@@ -1593,14 +1593,19 @@ fw_model_report_text(struct run *r, FILE *f)
  * The most memory a [firewall] can take, for sim.mem_limit: a full state
  * table (pf.states, each state a pf_state, one key and one key item from
  * malloc, ~16 bytes of malloc overhead each; no NAT, so one key), its
- * mbuf headers (nmbclust) and the node itself. Frames are the engine's
- * (sim.pkt_limit). Needs pf's keys in the section's table.
+ * mbuf headers (nmbclust), the ruleset (its rules expanded and counted,
+ * not made: pf_rules_mem_estimate) and the node itself. Frames are the
+ * engine's (sim.pkt_limit). Needs pf's keys in the section's table. pf is
+ * reached through fw->mods elsewhere; here there is no fw yet, so the
+ * ruleset is counted when pf is linked in (weak, as pf_ioctl.c's
+ * run_conf), as it is in ./sim.
  */
+#pragma weak pf_rules_mem_estimate
 uint64_t
 fw_model_mem_estimate(const struct conf_section *sec)
 {
 	const struct fw_profile *prof = fw_profile(conf_str(sec, "hw"));
-	uint64_t per_state, states, mbufs;
+	uint64_t per_state, states, mbufs, rules = 0;
 
 	per_state = sizeof(struct pf_state) + sizeof(struct pf_state_key) +
 	    sizeof(struct pf_state_item) + 3 * 16;
@@ -1608,8 +1613,10 @@ fw_model_mem_estimate(const struct conf_section *sec)
 	mbufs = conf_isset(sec, "nmbclust") ?
 	    (uint64_t)conf_int(sec, "nmbclust") :
 	    (uint64_t)(prof != NULL ? prof->nmbclust : 0);
+	if (pf_rules_mem_estimate != NULL)
+		rules = pf_rules_mem_estimate(sec);
 	return states * per_state + mbufs * (sizeof(struct mbuf) + 16) +
-	    sizeof(struct fw) + sizeof(struct vnet) + 64 * 1024;
+	    rules + sizeof(struct fw) + sizeof(struct vnet) + 64 * 1024;
 }
 
 void

@@ -369,37 +369,6 @@ pf_load(const char *text, const char *name, int first_line,
 	return (0);
 }
 
-/* Read a whole file; NULL with errno on failure. */
-static char *
-pf_read_file(const char *path)
-{
-	FILE	*f;
-	char	*buf;
-	long	 n;
-
-	if ((f = fopen(path, "r")) == NULL)
-		return (NULL);
-	if (fseek(f, 0, SEEK_END) != 0 || (n = ftell(f)) < 0 ||
-	    n > (16 << 20) || fseek(f, 0, SEEK_SET) != 0) {
-		fclose(f);
-		errno = EFBIG;
-		return (NULL);
-	}
-	if ((buf = (malloc)((size_t)n + 1)) == NULL) {
-		fclose(f);
-		return (NULL);
-	}
-	if (fread(buf, 1, (size_t)n, f) != (size_t)n) {
-		(free)(buf);
-		fclose(f);
-		errno = EIO;
-		return (NULL);
-	}
-	buf[n] = '\0';
-	fclose(f);
-	return (buf);
-}
-
 /* Create the pf globals of v and run pfattach. curvnet must be v. */
 static int
 pf_vnet_init(struct vnet *v)
@@ -428,14 +397,126 @@ pf_start(void)
 	DPFPRINTF(PF_DEBUG_MISC, (LOG_WARNING, "pf: started\n"));
 }
 
+/* Does pf.conf text hold nothing but blank lines and comments? */
+static int
+pf_text_blank(const char *s)
+{
+	for (; *s; s++) {
+		s += strspn(s, " \t\f\v");
+		if (*s == '\0')
+			break;
+		if (*s == '#')
+			s += strcspn(s, "\r\n");
+		else if (*s != '\r' && *s != '\n')
+			return (0);
+		if (*s == '\0')
+			break;
+	}
+	return (1);
+}
+
+/*
+ * The rules of the [firewall] sec: *textp is its rules text or the
+ * contents of its rules_file (then also in *bufp); *fnamep and *linep
+ * place pf_parse_rules' errors (*fnamep may be *dirp: a relative
+ * rules_file found next to the scenario). The caller frees *bufp and
+ * *dirp. path is the scenario file's, for messages and to resolve a
+ * relative rules_file. A rules_file must be a regular file (never a
+ * FIFO, a device or a /proc file: conf_read_file) that holds something:
+ * an empty ruleset passes everything, so an empty file is more likely a
+ * mistake. 0, or -1 with "FILE:LINE: firewall.NAME.KEY: ..." in err.
+ */
+static int
+pf_rules_source(const struct conf_section *sec, const char *path,
+    const char **textp, const char **fnamep, int *linep, char **bufp,
+    char **dirp, char *err, size_t errlen)
+{
+	const char	*rules = "", *rfile = "";
+	size_t		 n;
+	int		 e;
+
+	*textp = "";
+	*fnamep = path;
+	*linep = 0;
+	*bufp = *dirp = NULL;
+	if (sec != NULL) {
+		rules = conf_str(sec, "rules");
+		rfile = conf_str(sec, "rules_file");
+	}
+	if (rfile[0] && rules[0]) {
+		snprintf(err, errlen, "%s:%d: firewall.%s.rules_file: rules "
+		    "and rules_file are exclusive", path,
+		    conf_line(sec, "rules_file"), conf_name(sec));
+		return (-1);
+	}
+	if (rfile[0] == '\0') {
+		*textp = rules;
+		*linep = sec != NULL && conf_isset(sec, "rules") ?
+		    conf_line(sec, "rules") : 0;
+		if (*linep == 0)
+			*fnamep = "--set";	/* conf.c's name for line 0 */
+		return (0);
+	}
+	*fnamep = rfile;
+	e = conf_read_file(rfile, 16 << 20, bufp, NULL);
+	/* relative names: next to the scenario file, too */
+	if (e == ENOENT && rfile[0] != '/' && strrchr(path, '/') != NULL) {
+		n = strrchr(path, '/') - path;
+		if ((*dirp = (malloc)(n + strlen(rfile) + 2)) == NULL)
+			e = ENOMEM;
+		else {
+			snprintf(*dirp, n + strlen(rfile) + 2, "%.*s/%s",
+			    (int)n, path, rfile);
+			e = conf_read_file(*dirp, 16 << 20, bufp, NULL);
+			if (e != ENOENT)
+				*fnamep = *dirp;
+		}
+	}
+	if (e != 0) {
+		snprintf(err, errlen, "%s:%d: firewall.%s.rules_file: "
+		    "cannot read %s: %s", path, conf_line(sec, "rules_file"),
+		    conf_name(sec), *fnamep, e == EFBIG ? "larger than 16 MB" :
+		    conf_read_strerror(e));
+		return (-1);
+	}
+	if (pf_text_blank(*bufp)) {
+		snprintf(err, errlen, "%s:%d: firewall.%s.rules_file: %s holds "
+		    "no rules (an empty ruleset passes everything; to mean "
+		    "that, leave rules_file out or write \"pass all no "
+		    "state\")", path, conf_line(sec, "rules_file"),
+		    conf_name(sec), *fnamep);
+		return (-1);
+	}
+	*textp = *bufp;
+	*linep = 1;
+	return (0);
+}
+
+u_int64_t
+pf_rules_mem_estimate(const struct conf_section *sec)
+{
+	const char	*text, *fname;
+	char		*buf, *dir, err[512];
+	int		 line;
+	u_int64_t	 n = 0;
+
+	if (pf_rules_source(sec, conf_path(conf_of(sec)), &text, &fname,
+	    &line, &buf, &dir, err, sizeof(err)) == 0)
+		(void)pf_count_rules(text, fname, line, &n, err, sizeof(err));
+	(free)(buf);
+	(free)(dir);
+	/* calloc'd one by one: malloc's overhead too */
+	return (n * (sizeof(struct pf_rule) + 16));
+}
+
 int
 pf_attach_path(struct vnet *v, struct conf_section *sec, const char *path,
     char *err, size_t errlen)
 {
 	static const char *const lv[] = { "none", "urgent", "misc", "loud" };
 	struct ifnet	*ifp;
-	const char	*rules = "", *rfile = "", *fname;
-	char		*text = NULL, *dir = NULL;
+	const char	*text, *fname;
+	char		*buf = NULL, *dir = NULL;
 	int		 rv = 0, line = 0, debug = -1, enable = 1, i;
 	u_int32_t	 limit = 0, hostid = 0;
 	int		 limit_set = 0;
@@ -458,8 +539,6 @@ pf_attach_path(struct vnet *v, struct conf_section *sec, const char *path,
 	}
 
 	if (sec != NULL) {
-		rules = conf_str(sec, "rules");
-		rfile = conf_str(sec, "rules_file");
 		enable = conf_bool(sec, "pf.enable");
 		limit = (u_int32_t)conf_int(sec, "pf.states");
 		limit_set = conf_isset(sec, "pf.states");
@@ -473,48 +552,13 @@ pf_attach_path(struct vnet *v, struct conf_section *sec, const char *path,
 		hostid = (u_int32_t)conf_int(sec, "pf.hostid");
 	}
 
-	if (rfile[0] && rules[0]) {
-		snprintf(err, errlen, "%s:%d: firewall.%s.rules_file: rules "
-		    "and rules_file are exclusive", path,
-		    conf_line(sec, "rules_file"), conf_name(sec));
+	if (pf_rules_source(sec, path, &text, &fname, &line, &buf, &dir, err,
+	    errlen) != 0) {
 		rv = -1;
 		goto out;
 	}
-	if (rfile[0]) {
-		fname = rfile;
-		text = pf_read_file(rfile);
-		/* relative names: next to the scenario file, too */
-		if (text == NULL && rfile[0] != '/' &&
-		    strrchr(path, '/') != NULL) {
-			size_t n = strrchr(path, '/') - path;
-
-			if ((dir = (malloc)(n + strlen(rfile) + 2)) != NULL) {
-				snprintf(dir, n + strlen(rfile) + 2, "%.*s/%s",
-				    (int)n, path, rfile);
-				text = pf_read_file(dir);
-				if (text != NULL)
-					fname = dir;
-			}
-		}
-		if (text == NULL) {
-			snprintf(err, errlen, "%s:%d: firewall.%s.rules_file: "
-			    "cannot read %s: %s", path,
-			    conf_line(sec, "rules_file"), conf_name(sec),
-			    rfile, strerror(errno));
-			rv = -1;
-			goto out;
-		}
-		line = 1;
-	} else {
-		fname = path;
-		line = sec != NULL && conf_isset(sec, "rules") ?
-		    conf_line(sec, "rules") : 0;
-		if (line == 0)
-			fname = "--set";	/* conf.c's name for line 0 */
-	}
-
-	if (pf_load(text ? text : rules, fname, line, limit, limit_set, debug,
-	    hostid, err, errlen) != 0) {
+	if (pf_load(text, fname, line, limit, limit_set, debug, hostid, err,
+	    errlen) != 0) {
 		rv = -1;
 		goto out;
 	}
@@ -526,7 +570,7 @@ pf_attach_path(struct vnet *v, struct conf_section *sec, const char *path,
 	if (enable)
 		pf_start();
 out:
-	(free)(text);
+	(free)(buf);
 	(free)(dir);
 	if (rv != 0)
 		pf_detach(v);

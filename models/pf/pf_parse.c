@@ -27,7 +27,9 @@
  * 4.1); lists expand into one rule per combination, in pfctl's order
  * (interface, proto, source host, source port, destination host,
  * destination port). "#" starts a comment; a trailing "\" continues the
- * line. Errors read "NAME:LINE: rules: what" ("NAME: rules: what" when
+ * line; lines end in "\n", "\r\n" or "\r". A ruleset holds at most
+ * PF_RULES_MAX rules after expansion, counted before any is allocated
+ * (six lists of 32 would make 2^30). Errors read "NAME:LINE: rules: what" ("NAME: rules: what" when
  * first_line is 0, i.e. the text came from --set).
  */
 
@@ -67,6 +69,8 @@ struct pfp {
 	int			 ntok, pos;
 	struct pf_conf_opts	*opts;
 	int			 block_return;	/* set block-policy return */
+	u_int64_t		 nrules;	/* rules so far, expanded */
+	int			 count_only;	/* pf_count_rules: no rules */
 };
 
 static const struct {
@@ -664,7 +668,7 @@ pfp_rule(struct pfp *p, struct pf_rulequeue *out)
 	int		 explicit_flags = 0, explicit_state = 0;
 	int		 i, j, k, l, m, n;
 	const char	*t;
-	u_int64_t	 v;
+	u_int64_t	 v, cnt;
 
 	memset(&r, 0, sizeof(r));
 	r.rtableid = -1;
@@ -887,6 +891,26 @@ pfp_rule(struct pfp *p, struct pf_rulequeue *out)
 			return (pfp_error(p, "flags only apply to tcp"));
 	}
 
+	/*
+	 * pfsim: count the product before expanding it; pfctl would try
+	 * and run out of memory. At most 32^6, so no overflow.
+	 */
+	cnt = (u_int64_t)(nifs ? nifs : 1) * (nprotos ? nprotos : 1) *
+	    (nsrc ? nsrc : 1) * (nsport ? nsport : 1) * (ndst ? ndst : 1) *
+	    (ndport ? ndport : 1);
+	if (p->nrules + cnt > PF_RULES_MAX && cnt == 1)
+		return (pfp_error(p, "rule %llu: more than the limit of %d "
+		    "rules per firewall", (unsigned long long)p->nrules + 1,
+		    PF_RULES_MAX));
+	if (p->nrules + cnt > PF_RULES_MAX)
+		return (pfp_error(p, "this line expands to %llu rules (the "
+		    "product of its lists), %llu in all: more than the limit "
+		    "of %d rules per firewall", (unsigned long long)cnt,
+		    (unsigned long long)(p->nrules + cnt), PF_RULES_MAX));
+	p->nrules += cnt;
+	if (p->count_only)
+		return (0);
+
 	/* pfctl.c: expand_rule, in its loop order */
 	for (i = 0; i < (nifs ? nifs : 1); i++)
 	for (j = 0; j < (nprotos ? nprotos : 1); j++)
@@ -937,33 +961,18 @@ pf_conf_opts_init(struct pf_conf_opts *o)
 	o->debug = -1;
 }
 
-int
-pf_parse_rules(const char *text, const char *name, int first_line,
-    struct pf_rulequeue *q, struct pf_conf_opts *opts, char *err,
-    size_t errlen)
+/*
+ * Parse text line by line into p: rules go to tmp (none when
+ * p->count_only), options to p->opts. 0 or -1 with the error set.
+ */
+static int
+pfp_text(struct pfp *p, const char *text, int first_line,
+    struct pf_rulequeue *tmp)
 {
-	struct pfp		*p;
-	struct pf_rulequeue	 tmp;
-	struct pf_rule		*r, *last;
-	const char		*s = text ? text : "";
-	char			*lbuf = NULL;
-	size_t			 lcap = 0;
-	int			 lineno = first_line, rv = 0;
-	u_int32_t		 nr = 0;
-
-	if ((p = calloc(1, sizeof(*p))) == NULL) {
-		snprintf(err, errlen, "%s:%d: rules: out of memory", name,
-		    first_line);
-		return (-1);
-	}
-	p->name = name;
-	p->err = err;
-	p->errlen = errlen;
-	p->opts = opts;
-	TAILQ_INIT(&tmp);
-	last = TAILQ_LAST(q, pf_rulequeue);
-	if (last != NULL)
-		nr = last->nr + 1;
+	const char	*s = text ? text : "";
+	char		*lbuf = NULL;
+	size_t		 lcap = 0;
+	int		 lineno = first_line, rv = 0;
 
 	while (*s) {
 		size_t	len = 0;
@@ -971,9 +980,8 @@ pf_parse_rules(const char *text, const char *name, int first_line,
 
 		/* one logical line: join "\"-continued physical lines */
 		for (;;) {
-			const char	*e = strchr(s, '\n');
-			size_t		 n = e ? (size_t)(e - s) : strlen(s);
-			int		 cont = n > 0 && s[n - 1] == '\\';
+			size_t	n = strcspn(s, "\r\n");
+			int	cont = n > 0 && s[n - 1] == '\\';
 
 			if (len + n + 2 > lcap) {
 				char *nb;
@@ -990,7 +998,10 @@ pf_parse_rules(const char *text, const char *name, int first_line,
 			lbuf[len++] = ' ';
 			lbuf[len] = '\0';
 			s += n;
-			if (*s == '\n')
+			/* pfsim: "\r\n" and a lone "\r" end a line too */
+			if (s[0] == '\r' && s[1] == '\n')
+				s += 2;
+			else if (*s == '\n' || *s == '\r')
 				s++;
 			lineno++;
 			if (!cont || *s == '\0')
@@ -1016,7 +1027,7 @@ pf_parse_rules(const char *text, const char *name, int first_line,
 			}
 		} else if (strcmp(p->tok[0].s, "pass") == 0 ||
 		    strcmp(p->tok[0].s, "block") == 0) {
-			if (pfp_rule(p, &tmp) != 0) {
+			if (pfp_rule(p, tmp) != 0) {
 				rv = -1;
 				goto done;
 			}
@@ -1037,8 +1048,38 @@ pf_parse_rules(const char *text, const char *name, int first_line,
 			goto done;
 		}
 	}
-
 done:
+	(free)(lbuf);
+	return (rv);
+}
+
+int
+pf_parse_rules(const char *text, const char *name, int first_line,
+    struct pf_rulequeue *q, struct pf_conf_opts *opts, char *err,
+    size_t errlen)
+{
+	struct pfp		*p;
+	struct pf_rulequeue	 tmp;
+	struct pf_rule		*r, *last;
+	int			 rv;
+	u_int32_t		 nr = 0;
+
+	if ((p = calloc(1, sizeof(*p))) == NULL) {
+		snprintf(err, errlen, "%s:%d: rules: out of memory", name,
+		    first_line);
+		return (-1);
+	}
+	p->name = name;
+	p->err = err;
+	p->errlen = errlen;
+	p->opts = opts;
+	TAILQ_INIT(&tmp);
+	last = TAILQ_LAST(q, pf_rulequeue);
+	if (last != NULL)
+		nr = last->nr + 1;
+	p->nrules = nr;
+
+	rv = pfp_text(p, text, first_line, &tmp);
 	if (rv == 0) {
 		while ((r = TAILQ_FIRST(&tmp)) != NULL) {
 			TAILQ_REMOVE(&tmp, r, entries);
@@ -1047,7 +1088,32 @@ done:
 		}
 	} else
 		pfp_free_list(&tmp);
-	(free)(lbuf);
+	(free)(p);
+	return (rv);
+}
+
+int
+pf_count_rules(const char *text, const char *name, int first_line,
+    u_int64_t *count, char *err, size_t errlen)
+{
+	struct pfp		*p;
+	struct pf_conf_opts	 o;
+	int			 rv;
+
+	*count = 0;
+	if ((p = calloc(1, sizeof(*p))) == NULL) {
+		snprintf(err, errlen, "%s:%d: rules: out of memory", name,
+		    first_line);
+		return (-1);
+	}
+	pf_conf_opts_init(&o);
+	p->name = name;
+	p->err = err;
+	p->errlen = errlen;
+	p->opts = &o;
+	p->count_only = 1;
+	rv = pfp_text(p, text, first_line, NULL);
+	*count = p->nrules;
 	(free)(p);
 	return (rv);
 }

@@ -861,14 +861,30 @@ struct pf_conf_opts {
 };
 
 /*
+ * Most rules in one firewall's ruleset, after list expansion. pfctl has
+ * no such limit (the kernel's memory is); pfsim refuses a line whose
+ * lists would pass it before allocating one rule (32^6 = 2^30 rules of
+ * sizeof(struct pf_rule) each would be 400 GB).
+ */
+#define PF_RULES_MAX	65536
+
+/*
  * pf_parse.c: parse pf.conf text into rules (appended to q, numbered
  * from 0) and options. name and first_line place errors: the message is
  * "NAME:LINE: rules: what" (line = first_line + line index in text).
- * Returns 0, or -1 with err set and nothing appended.
+ * Returns 0, or -1 with err set and nothing appended; more than
+ * PF_RULES_MAX rules in q is an error.
  */
 int	pf_parse_rules(const char *text, const char *name, int first_line,
 	    struct pf_rulequeue *q, struct pf_conf_opts *opts, char *err,
 	    size_t errlen);
+/*
+ * The same parse without making rules: *count gets the number of rules
+ * the text expands to (up to the error, if any; never more than
+ * PF_RULES_MAX). 0, or -1 with err set as pf_parse_rules would.
+ */
+int	pf_count_rules(const char *text, const char *name, int first_line,
+	    u_int64_t *count, char *err, size_t errlen);
 void	pf_conf_opts_init(struct pf_conf_opts *);
 /* Free every rule of q (rules not referenced by states). */
 void	pf_free_rules(struct pf_rulequeue *q);
@@ -887,6 +903,13 @@ int	pf_attach(struct vnet *, struct conf_section *, char *err,
  * owns v's world, else says "scenario"). */
 int	pf_attach_path(struct vnet *, struct conf_section *, const char *path,
 	    char *err, size_t errlen);
+/*
+ * The most memory the ruleset of the [firewall] sec can take: its rules
+ * or rules_file, expanded and counted (not made), times the size of a
+ * rule. A ruleset that does not parse counts as none (pf_attach reports
+ * it). For sim.mem_limit.
+ */
+u_int64_t pf_rules_mem_estimate(const struct conf_section *sec);
 /* Same, from pf.conf text directly (unit tests); limit 0 = default. */
 int	pf_attach_text(struct vnet *, const char *rules, u_int32_t limit,
 	    char *err, size_t errlen);
