@@ -231,8 +231,21 @@ route_check(const struct flow *f, const struct flow_route *r, const char *key,
 	struct iface *gw[FLOW_MAXGW];
 	bool same = a->ifp->seg == b->ifp->seg;
 
+	int k;
+
 	switch (r->kind) {
 	case ROUTE_FIXED:
+		/* Only a firewall forwards; a host in a route would take the
+		 * frames and drop them (a flow of 0 pps, without a word). */
+		for (k = 0; k < 2; k++) {
+			if (r->via[k]->kind == NODE_FIREWALL)
+				continue;
+			snprintf(err, errlen, "%s: %s is %s, not a firewall; "
+			    "expected 'FW FW', 'FW', hash or direct", key,
+			    r->via[k]->name, r->via[k]->kind == NODE_HOST ?
+			    "a host" : "an attacker");
+			return -1;
+		}
 		if (host_via(a, r->via[0]) == NULL) {
 			snprintf(err, errlen, "%s: %s has no interface on "
 			    "net %s (where %s is)", key, r->via[0]->name,
