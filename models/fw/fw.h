@@ -1,6 +1,7 @@
 /*
  * A firewall node: one OpenBSD kernel (models/kern) with one em(4)-like
- * NIC per attached net, and the forwarding pipeline of ref §7:
+ * NIC per attached net, and the forwarding pipeline of
+ * docs/ref/openbsd-kernel-env.md §7:
  *
  *   wire -> rx ring -> (interrupt, IPL_NET) -> ipintrq -> (softnet)
  *   pf_test IN on the receiving interface -> route lookup -> ip_output:

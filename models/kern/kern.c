@@ -35,7 +35,8 @@ const char *const kern_cost_names[KC_MAX] = {
  * matching a state costs ~4.4 us (rx 0.7 + ip_input 0.5 + forward 0.5 +
  * ip_output 0.9 + 2 x (pf_test 0.5 + lookup 0.4)), i.e. ~225 kpps at
  * 100% CPU, in line with the 150-300 kpps that OpenBSD/pf boxes of that
- * era forwarded with small packets; ref §6.1 suggests 2-5 us per packet.
+ * era forwarded with small packets; docs/ref/openbsd-kernel-env.md §6.1
+ * suggests 2-5 us per packet.
  */
 static const simtime_t cost_2009[KC_MAX] = {
 	/* IOAPIC entry/exit plus the uncached PCIe read of ICR (~1 us). */

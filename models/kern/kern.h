@@ -9,7 +9,7 @@
  * (hz, ticks, time_second, time_uptime, ipintrq, ...), so use sites read
  * like the original.
  *
- * Semantics: /work/shared/ref/openbsd-kernel-env.md (cited as "ref §N").
+ * Semantics: docs/ref/openbsd-kernel-env.md (cited by section, "§N").
  * Include order: this header pulls in the libc headers it needs first and
  * then defines its macros (log, arc4random, malloc/free); do not include
  * <math.h>, <net/if.h> or <net/ethernet.h> after it (BSD names differ).
@@ -176,7 +176,8 @@ void	 kern_free(void *, int);
 #define suser(p, f)	0
 
 /* ------------------------------------------------------------------ */
-/* Interrupt priority levels (amd64 intrdefs.h, ref §3)                */
+/* Interrupt priority levels (amd64 intrdefs.h)                       */
+/* docs/ref/openbsd-kernel-env.md §3                                  */
 
 #define IPL_NONE	0
 #define IPL_SOFTCLOCK	4
@@ -219,7 +220,8 @@ void	kern_splassert_fail(int want, int have, const char *func);
 } while (0)
 
 /* ------------------------------------------------------------------ */
-/* timeout(9) (sys/timeout.h, kern/kern_timeout.c, ref §2)             */
+/* timeout(9) (sys/timeout.h, kern/kern_timeout.c)                    */
+/* docs/ref/openbsd-kernel-env.md §2                                  */
 
 struct vnet;
 
@@ -414,7 +416,8 @@ int	m_trailingspace(const struct mbuf *);
 #define max_linkhdr	16
 
 /* ------------------------------------------------------------------ */
-/* Interfaces and queues (net/if.h, net/if.c, ref §5)                  */
+/* Interfaces and queues (net/if.h, net/if.c)                         */
+/* docs/ref/openbsd-kernel-env.md §5                                  */
 
 struct ifqueue {
 	struct mbuf	*ifq_head;
@@ -596,7 +599,8 @@ int		in4_cksum(struct mbuf *, u_int8_t, int, int);
 int	kern_ether_output(struct ifnet *, struct mbuf *, const u_int8_t *);
 
 /* ------------------------------------------------------------------ */
-/* netisr (net/netisr.h, netisr_dispatch.h, ref §4)                    */
+/* netisr (net/netisr.h, netisr_dispatch.h)                           */
+/* docs/ref/openbsd-kernel-env.md §4                                  */
 
 #define NETISR_IP	2
 #define NETISR_TX	3
@@ -703,7 +707,7 @@ struct vnet {
 	struct rng	 vnet_cost_rng;	/* stream "fw.NAME.cost" (cost_spread) */
 	struct kern_params vnet_p;
 
-	/* clock (ref §1) */
+	/* clock (docs/ref/openbsd-kernel-env.md §1) */
 	simtime_t	 vnet_tick_ns;
 	simtime_t	 vnet_phase_ns;	/* first hardclock after t = 0 */
 	int64_t		 vnet_ticks0;	/* ticks at t = 0 (uptime) */
@@ -773,7 +777,8 @@ void		 kern_drop(const char *reason);
 uint64_t	 kern_drop_count(const struct vnet *, const char *reason);
 
 /* ------------------------------------------------------------------ */
-/* Clock (kern_clock.c, kern_tc.c; ref §1)                             */
+/* Clock (kern_clock.c, kern_tc.c)                                    */
+/* docs/ref/openbsd-kernel-env.md §1                                  */
 
 simtime_t	 kern_now(void);		/* engine time, ns */
 int		 kern_ticks(void);

@@ -1,5 +1,6 @@
 /*
- * hardclock, ticks, time_second/time_uptime and timeout(9) (ref §1-2).
+ * hardclock, ticks, time_second/time_uptime and timeout(9)
+ * (docs/ref/openbsd-kernel-env.md §1-2).
  *
  * Hardclocks happen at engine times phase + k * tick (k >= 0); each one
  * increments ticks. ticks, time_second and time_uptime are computed from

@@ -1,6 +1,7 @@
 /*
- * One CPU per firewall (ref §3-4): interrupt levels, spl, netisr/softnet,
- * softclock, process-context tasks and the cost model.
+ * One CPU per firewall (docs/ref/openbsd-kernel-env.md §3-4): interrupt
+ * levels, spl, netisr/softnet, softclock, process-context tasks and the
+ * cost model.
  *
  * The CPU runs steps. A step is one unit of work at one level: one NIC
  * interrupt (IPL_NET), one packet of a softnet drain handler or one
@@ -53,7 +54,8 @@ struct kern_cpu {
 	struct kern_cpu_stats st;
 };
 
-/* net/netisr_dispatch.h order (ref §4), with PFSYNC before TX (seed). */
+/* net/netisr_dispatch.h order (docs/ref/openbsd-kernel-env.md §4), with
+ * PFSYNC before TX (seed). */
 static const int netisr_order[] = {
 	NETISR_ARP, NETISR_IP, NETISR_IPV6, NETISR_MPLS, NETISR_ATALK,
 	NETISR_PFSYNC, NETISR_TX,
@@ -416,9 +418,10 @@ kern_pass_quantile(const struct vnet *v, double q)
 }
 
 /*
- * One softnet step (arch/amd64/amd64/vector.S: Xsoftnet; ref §4): at a
- * pass's start snapshot and clear the netisr mask; run the handlers of
- * the snapshot in dispatch order. A drain handler takes one step per
+ * One softnet step (arch/amd64/amd64/vector.S: Xsoftnet;
+ * docs/ref/openbsd-kernel-env.md §4): at a pass's start snapshot and
+ * clear the netisr mask; run the handlers of the snapshot in dispatch
+ * order. A drain handler takes one step per
  * packet until it reports the queue empty; a once handler one step.
  */
 static void

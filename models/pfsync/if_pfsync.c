@@ -1,14 +1,56 @@
+/*	$OpenBSD: if_pfsync.c,v 1.110 2009/02/24 05:39:19 dlg Exp $	*/
+
 /*
  * Copyright (c) 2002 Michael Shalayeff
- * Copyright (c) 2009 David Gwynne <dlg@openbsd.org>
  * All rights reserved.
  *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions
+ * are met:
+ * 1. Redistributions of source code must retain the above copyright
+ *    notice, this list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright
+ *    notice, this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE AUTHOR ``AS IS'' AND ANY EXPRESS OR
+ * IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED WARRANTIES
+ * OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE DISCLAIMED.
+ * IN NO EVENT SHALL THE AUTHOR OR HIS RELATIVES BE LIABLE FOR ANY DIRECT,
+ * INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL DAMAGES
+ * (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
+ * SERVICES; LOSS OF MIND, USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION)
+ * HOWEVER CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT,
+ * STRICT LIABILITY, OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING
+ * IN ANY WAY OUT OF THE USE OF THIS SOFTWARE, EVEN IF ADVISED OF
+ * THE POSSIBILITY OF SUCH DAMAGE.
+ */
+
+/*
+ * Copyright (c) 2009 David Gwynne <dlg@openbsd.org>
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
  * pfsim: the pfsync v5 engine of the thesis diff (seed, if_pfsync.c rev
  * 1.102 + diff), function by function, per firewall. Lines outside the
  * diff's hunks and text the PDF conversion lost are filled from the
  * behaviour of OpenBSD 4.5's committed rev 1.110 ("P110") as described in
- * ../shared/ref/pfsync-v5-engine.md; each such place says so. Globals are
- * per firewall (V_ names, struct pfsync_vnet in pfsync_var.h).
+ * docs/ref/pfsync-v5-engine.md; each such place says so. Tags such as
+ * R15 name a row of that file's §7 ("Rough edges"). Globals are per
+ * firewall (V_ names, struct pfsync_vnet in pfsync_var.h). The id line
+ * and licences above are rev 1.110's; UPSTREAM.md has the provenance.
  *
  * pfsim: no IPsec in the model: TDB messages are parsed and counted on
  * input but update nothing, and none are ever sent (pfsync_update_tdb,
@@ -122,8 +164,8 @@ pfsync_clone_destroy(struct ifnet *ifp)
 	int s;
 
 	timeout_del(&sc->sc_tmo);
-	/* pfsim: the seed leaves these armed (R15); they would fire on freed
-	 * memory here. */
+	/* pfsim: the seed leaves these armed (docs/ref/pfsync-v5-engine.md
+	 * §7, R15); they would fire on freed memory here. */
 	timeout_del(&sc->sc_bulk_tmo);
 	timeout_del(&sc->sc_bulkfail_tmo);
 	if_detach(ifp);
@@ -512,7 +554,7 @@ pfsync_input(struct mbuf *m, int iphlen)
 		/*
 		 * pfsim: the kernel has no guard for a frame that ends
 		 * before its EOF (it would read past the end); count it as
-		 * badlen (pfsync-v5-wire.md §9).
+		 * badlen (docs/ref/pfsync-v5-wire.md §9).
 		 */
 		if (offset + (int)sizeof(subh) > m->m_pkthdr.len) {
 			V_pfsyncstats.pfsyncs_badlen++;
@@ -1602,7 +1644,10 @@ pfsync_sendout(void)
 	if (sc == NULL || sc->sc_len == PFSYNC_MINPKT)
 		return;
 
-	/* pfsim: as P110 (R16): nobody to send to without a sync device */
+	/*
+	 * pfsim: as P110 (docs/ref/pfsync-v5-engine.md §7, R16): nobody to
+	 * send to without a sync device.
+	 */
 	if (sc->sc_sync_if == NULL) {
 		pfsync_drop(sc);
 		V_pfsync_txr = PFSYNC_TXR_OTHER;
@@ -1728,7 +1773,8 @@ pfsync_sendout(void)
 	V_pfsync_st.tx_msgs[PFSYNC_ACT_EOF]++;	/* pfsim */
 
 	/* XXX write checksum in EOF here */
-	/* pfsim: the seed leaves the EOF body unwritten (R9); zeros here. */
+	/* pfsim: the seed leaves the EOF body unwritten; zeros here
+	 * (docs/ref/pfsync-v5-engine.md §7, R9). */
 	bzero(m->m_data + offset, sizeof(struct pfsync_eof));
 	offset += sizeof(struct pfsync_eof);
 	KASSERT(offset == (int)sc->sc_len);
@@ -1839,7 +1885,8 @@ pfsync_defer(struct pf_state *st, struct mbuf *m)
 	/*
 	 * pfsim: pfsync.defer_kick = yes sends the INS (with the ack
 	 * request) at the end of this softnet pass, as later OpenBSD does;
-	 * the seed leaves it for the next send or the 1 s timer (R5).
+	 * the seed leaves it for the next send or the 1 s timer
+	 * (docs/ref/pfsync-v5-engine.md §7, R5).
 	 */
 	if (V_pfsync->pv_conf.defer_kick)
 		schednetisr(NETISR_PFSYNC);
@@ -2206,7 +2253,8 @@ pfsync_bulk_start(void)
 		printf("pfsync: received bulk update request\n");
 
 	pfsync_bulk_status(PFSYNC_BUS_START);
-	/* pfsim: the seed walks a NULL cursor on an empty table (R7) */
+	/* pfsim: the seed walks a NULL cursor on an empty table
+	 * (docs/ref/pfsync-v5-engine.md §7, R7) */
 	if (sc->sc_bulk_next == NULL) {
 		sc->sc_bulk_last = NULL;
 		pfsync_bulk_status(PFSYNC_BUS_END);
@@ -2243,7 +2291,8 @@ pfsync_bulk_update(void *arg)
 		}
 		/*
 		 * pfsim: the test above never holds (q_ins flushes before it
-		 * queues), so the seed sends the whole table at once (R7).
+		 * queues), so the seed sends the whole table at once
+		 * (docs/ref/pfsync-v5-engine.md §7, R7).
 		 * pfsync.bulk_pace = tick stops once a packet is full and
 		 * goes on at the next tick, as the timeout above intends.
 		 */

@@ -1,13 +1,56 @@
+/*	$OpenBSD: if_pfsync.h,v 1.35 2008/06/29 08:42:15 mcbride Exp $	*/
+
 /*
  * Copyright (c) 2001 Michael Shalayeff
+ * All rights reserved.
+ *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions
+ * are met:
+ * 1. Redistributions of source code must retain the above copyright
+ *    notice, this list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright
+ *    notice, this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE AUTHOR ``AS IS'' AND ANY EXPRESS OR
+ * IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED WARRANTIES
+ * OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE DISCLAIMED.
+ * IN NO EVENT SHALL THE AUTHOR OR HIS RELATIVES BE LIABLE FOR ANY DIRECT,
+ * INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL DAMAGES
+ * (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
+ * SERVICES; LOSS OF MIND, USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION)
+ * HOWEVER CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT,
+ * STRICT LIABILITY, OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING
+ * IN ANY WAY OUT OF THE USE OF THIS SOFTWARE, EVEN IF ADVISED OF
+ * THE POSSIBILITY OF SUCH DAMAGE.
+ */
+
+/*
  * Copyright (c) 2008 David Gwynne <dlg@openbsd.org>
  *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
  * pfsim: the pfsync wire format and the engine's kernel-side declarations,
  * after OpenBSD sys/net/if_pfsync.h as changed by the thesis diff (seed,
- * rev 1.35 + diff) for v5, and rev 1.35 itself for the v4 baseline.
+ * rev 1.35 + diff) for v5, and rev 1.35 itself for the v4 baseline. The
+ * id line and the first licence are rev 1.35's; the second licence is the
+ * one the seed's diff adds. UPSTREAM.md has the provenance.
  *
  * Wire structs are packed, network byte order unless noted "raw", and
- * their sizes are asserted against ../shared/ref/pfsync-v5-wire.md. The
+ * their sizes are asserted against docs/ref/pfsync-v5-wire.md. The
  * state record (struct pfsync_state, 240 bytes) and its sub-structs live in
  * pfvar.h, as in OpenBSD.
  */
@@ -245,7 +288,8 @@ struct pfsyncstats {
 #define PFSYNC4_ACT_TDB_UPD	10	/* TDB replay counter update */
 /*
  * pfsim: the thesis' v4 variant added an insert ack whose number is not
- * known (pfsync-v4-baseline.md §9); v4-split uses the first free number.
+ * known (docs/ref/pfsync-v4-baseline.md §9); v4-split uses the first
+ * free number.
  */
 #define PFSYNC4_ACT_IACK	11
 #define PFSYNC4_ACT_MAX		12
@@ -317,7 +361,8 @@ struct pfsync4_ins_ack {
 #define PFSYNC4_FLAG_COMPRESS	0x01
 #define PFSYNC4_FLAG_STALE	0x02
 
-/* Sizes from pfsync-v5-wire.md §3-§10; a mismatch is a build error. */
+/* Sizes from docs/ref/pfsync-v5-wire.md §3-§10; a mismatch is a build
+ * error. */
 _Static_assert(sizeof(struct pfsync_header) == 20, "pfsync_header");
 _Static_assert(sizeof(struct pfsync_subheader) == 4, "pfsync_subheader");
 _Static_assert(sizeof(struct pfsync_clr) == 20, "pfsync_clr");

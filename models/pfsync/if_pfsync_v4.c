@@ -1,12 +1,37 @@
+/*	$OpenBSD: if_pfsync.c,v 1.98 2008/06/29 08:42:15 mcbride Exp $	*/
+
 /*
  * Copyright (c) 2002 Michael Shalayeff
  * All rights reserved.
  *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions
+ * are met:
+ * 1. Redistributions of source code must retain the above copyright
+ *    notice, this list of conditions and the following disclaimer.
+ * 2. Redistributions in binary form must reproduce the above copyright
+ *    notice, this list of conditions and the following disclaimer in the
+ *    documentation and/or other materials provided with the distribution.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE AUTHOR ``AS IS'' AND ANY EXPRESS OR
+ * IMPLIED WARRANTIES, INCLUDING, BUT NOT LIMITED TO, THE IMPLIED WARRANTIES
+ * OF MERCHANTABILITY AND FITNESS FOR A PARTICULAR PURPOSE ARE DISCLAIMED.
+ * IN NO EVENT SHALL THE AUTHOR OR HIS RELATIVES BE LIABLE FOR ANY DIRECT,
+ * INDIRECT, INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL DAMAGES
+ * (INCLUDING, BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR
+ * SERVICES; LOSS OF MIND, USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION)
+ * HOWEVER CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT,
+ * STRICT LIABILITY, OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING
+ * IN ANY WAY OUT OF THE USE OF THIS SOFTWARE, EVEN IF ADVISED OF
+ * THE POSSIBILITY OF SUCH DAMAGE.
+ */
+
+/*
  * pfsim: the pfsync v4 baseline (if_pfsync.c rev 1.102, the engine the
  * thesis replaced) and the thesis' "v4 + split detection" variant.
  *
  * v4 is a behavioural model reconstructed from the diff's "-" lines and
- * ../shared/ref/pfsync-v4-baseline.md, keeping 1.102's names and shape:
+ * docs/ref/pfsync-v4-baseline.md, keeping 1.102's names and shape:
  * one packet under construction holding messages of ONE action, packed on
  * the fly (pfsync_pack_state), a compressed shadow packet sent instead of
  * the full one when a sync device is set, and a packet leaves on the 1 s
@@ -23,6 +48,10 @@
  *
  * Functions named pfsync_* in 1.102 are pfsync4_* here, so both engines
  * link side by side; each carries its origin.
+ *
+ * The id line and licence above are rev 1.98's, the last revision before
+ * 1.102 whose text could be read; the licence is the same in 1.98 and in
+ * 1.110 (UPSTREAM.md).
  */
 
 #include "models/pfsync/pfsync_var.h"
@@ -543,7 +572,8 @@ pfsync4_in_upd(struct pfsync_pkt *pkt, struct mbuf *m, int offset,
 			continue;
 		}
 		pfsync4_received(st);
-		/* pfsim: v4-split holds packets the v5 way (R6) */
+		/* pfsim: v4-split holds packets the v5 way
+		 * (docs/ref/pfsync-v5-engine.md §7, R6) */
 		if (ISSET(st->state_flags, PFSTATE_ACK)) {
 			V_pfsync_st.defer_dropped++;
 			pfsync4_deferred(st, 1);

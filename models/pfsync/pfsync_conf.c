@@ -279,7 +279,8 @@ pfsync_attach_config_opt(struct vnet *v, const struct pfsync_config *c,
 		CURVNET_RESTORE();
 		return (-1);
 	}
-	/* the v4 engine counts 0 as "no limit", v5 as "always" (R17) */
+	/* the v4 engine counts 0 as "no limit", v5 as "always"
+	 * (docs/ref/pfsync-v5-engine.md §7, R17) */
 	pv->pv_conf = cc;
 	pv->pv_sync_ok = 1;
 	pv->pv_defer = 10;	/* if_pfsync.c (seed): int defer = 10 */

@@ -1,10 +1,11 @@
 # A split flow that starts after the firewalls are up (1 s), under the
 # seed's settings: the SYN is held (defer) and its INS waits for the 1 s
-# timer, the SYN/ACK beats the insert to fwB (seed R5), the handshake
-# completes out of step, and the seed's merge deadlocks: each firewall
-# rejects the other's updates and echoes its own, forever. Ways out, each
-# tested over 3 seeds: pfsync.defer_kick with merge=field (full rate), and
-# merge=field alone (recovers after the 3 s SYN retry).
+# timer, the SYN/ACK beats the insert to fwB (the seed's R5 in
+# docs/ref/pfsync-v5-engine.md §7), the handshake completes out of step,
+# and the seed's merge deadlocks: each firewall rejects the other's
+# updates and echoes its own, forever. Ways out, each tested over 3
+# seeds: pfsync.defer_kick with merge=field (full rate), and merge=field
+# alone (recovers after the 3 s SYN retry).
 . "$(dirname "$0")/../lib.sh"
 N=3
 late="--capture none --set flow.bulk.start=1s --set flow.bulk.start_jitter=0"

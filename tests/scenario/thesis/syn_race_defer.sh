@@ -1,8 +1,9 @@
 # Thesis: without deferral the SYN/ACK of a new split connection can beat
 # the state insert to the other firewall and be dropped there; v5 holds
 # the SYN until an insert ack. The seed's pfsync_defer does not schedule
-# the netisr (engine reference R5), so the insert may wait past the
-# 10-tick defer timeout: deferral reduces the race, it does not end it.
+# the netisr (docs/ref/pfsync-v5-engine.md §7, R5), so the insert may
+# wait past the 10-tick defer timeout: deferral reduces the race, it does
+# not end it.
 . "$(dirname "$0")/../lib.sh"
 run defer "$S/syn_race.conf" --duration 5s --capture none
 run nodefer "$S/syn_race.conf" --duration 5s --capture none \

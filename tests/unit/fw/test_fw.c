@@ -504,7 +504,8 @@ test_fw_ifq_overflow(void **state)
 	    kern_drop_count(fw_vnet(t->fw), "ifq"));
 }
 
-/* Packets per softnet pass follow the offered rate (ref §6.1). */
+/* Packets per softnet pass follow the offered rate
+ * (docs/ref/openbsd-kernel-env.md §6.1). */
 static double
 mean_pass(struct tctx *t, double pps, uint32_t *median)
 {

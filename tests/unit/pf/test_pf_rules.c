@@ -300,7 +300,8 @@ quick_pass(struct pfh *h)
 }
 
 /* Only pass rules: a non-SYN packet matches none (flags S/SA), so the
- * default rule passes it, and creates no state (§3.1). */
+ * default rule passes it, and creates no state
+ * (docs/ref/pf-state-tracking.md §3.1). */
 static void
 default_pass_no_state(struct pfh *h)
 {

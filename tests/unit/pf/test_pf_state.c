@@ -161,8 +161,9 @@ test_other_proto(void **state)
 }
 
 /*
- * §1.3: a forwarded connection gets two states (IN on the ingress
- * interface, OUT on the egress one); every later packet updates both.
+ * docs/ref/pf-state-tracking.md §1.3: a forwarded connection gets two states
+ * (IN on the ingress interface, OUT on the egress one); every later
+ * packet updates both.
  */
 static void
 test_forwarding_two_states(void **state)
@@ -337,7 +338,8 @@ test_state_limit(void **state)
 }
 
 /*
- * §7.3: the purge thread wakes once a second and examines
+ * docs/ref/pf-state-tracking.md §7.3: the purge thread wakes once a second and
+ * examines
  * 1 + states / interval states, so an expired table drains over about
  * one interval (10 s), not at once.
  */
@@ -377,7 +379,8 @@ test_purge_pace(void **state)
 	rm(h);
 }
 
-/* §7.2: adaptive timeouts scale the expiry between start and end. */
+/* docs/ref/pf-state-tracking.md §7.2: adaptive timeouts scale the
+ * expiry between start and end. */
 static void
 test_adaptive(void **state)
 {

@@ -1,6 +1,6 @@
 /*
  * models/pf: the TCP full tracker (pf_tcp_track_full, OpenBSD 4.5) against
- * vectors built from ../shared/ref/pf-state-tracking.md §3.2-§5, through
+ * vectors built from docs/ref/pf-state-tracking.md §3.2-§5, through
  * the real pf_test. One firewall sees client X on em0: X's packets come
  * IN on em0, the server's replies go OUT on em0, so one state (created
  * IN) has src = X and dst = Y.

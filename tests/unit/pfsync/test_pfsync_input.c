@@ -1,7 +1,8 @@
 /*
  * pfsync_input on malformed packets: nothing crashes, every case is
- * counted by its pfsyncstats name (pfsync-v5-wire.md §1, §9), bad state
- * records are counted as badval, and random garbage is survived.
+ * counted by its pfsyncstats name (docs/ref/pfsync-v5-wire.md §1, §9),
+ * bad state records are counted as badval, and random garbage is
+ * survived.
  */
 #include <stdarg.h>
 #include <stddef.h>

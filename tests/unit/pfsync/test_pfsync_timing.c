@@ -130,7 +130,8 @@ test_maxupdates(void **unused)
 	assert_int_equal(tcap_ip(&fw->cap[0])[40], PFSYNC_ACT_UPD_C);
 	tnet_destroy(net);
 
-	/* maxupdates 0: every update of a queued state sends (R17) */
+	/* maxupdates 0: every update of a queued state sends
+	 * (docs/ref/pfsync-v5-engine.md §7, R17) */
 	net = setup(1, 0);
 	fw = &net->fw[0];
 	st = quiet_state(1);
@@ -171,7 +172,8 @@ test_defer_iack(void **unused)
 	st = defer_one(net, 1);
 	assert_int_equal(V_pfsyncif->sc_deferred, 1);
 	/*
-	 * pfsync_defer does not schedule the netisr (R5): something else
+	 * pfsync_defer does not schedule the netisr
+	 * (docs/ref/pfsync-v5-engine.md §7, R5): something else
 	 * must flush the INS within 10 ticks. Here: a softnet pass that
 	 * had a split state to send.
 	 */

@@ -1,7 +1,8 @@
 /*
  * pfsync v5 engine, one firewall: the sync-state machine (every row of
- * pfsync-v5-engine.md §2), sc_len accounting, pfsync_sendout's packing,
- * the MTU rule and an independent byte-level decode of what goes out.
+ * docs/ref/pfsync-v5-engine.md §2), sc_len accounting, pfsync_sendout's
+ * packing, the MTU rule and an independent byte-level decode of what goes
+ * out.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -347,7 +348,8 @@ test_mtu_compressed(void **unused)
 
 /*
  * An independent decoder: every field read at the offsets of
- * pfsync-v5-wire.md, compared with the state the engine exported.
+ * docs/ref/pfsync-v5-wire.md §6, compared with the state the engine
+ * exported.
  */
 static void
 test_byte_exact(void **unused)
