@@ -831,7 +831,8 @@ fw_stop(struct fw *fw)
 }
 
 /* ------------------------------------------------------------------ */
-/* NIC: rx ring and interrupt mitigation (ref §6)                     */
+/* NIC: rx ring and interrupt mitigation                              */
+/* docs/ref/openbsd-kernel-env.md §6                                  */
 
 /*
  * When to assert the interrupt: the delay after the first pending frame

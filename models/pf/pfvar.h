@@ -1,7 +1,36 @@
+/*	$OpenBSD: pfvar.h,v 1.282 2009/01/29 15:12:28 pyr Exp $ */
+
 /*
  * Copyright (c) 2001 Daniel Hartmeier
- * Copyright (c) 2002,2003 Henning Brauer
+ * All rights reserved.
  *
+ * Redistribution and use in source and binary forms, with or without
+ * modification, are permitted provided that the following conditions
+ * are met:
+ *
+ *    - Redistributions of source code must retain the above copyright
+ *      notice, this list of conditions and the following disclaimer.
+ *    - Redistributions in binary form must reproduce the above
+ *      copyright notice, this list of conditions and the following
+ *      disclaimer in the documentation and/or other materials provided
+ *      with the distribution.
+ *
+ * THIS SOFTWARE IS PROVIDED BY THE COPYRIGHT HOLDERS AND CONTRIBUTORS
+ * "AS IS" AND ANY EXPRESS OR IMPLIED WARRANTIES, INCLUDING, BUT NOT
+ * LIMITED TO, THE IMPLIED WARRANTIES OF MERCHANTABILITY AND FITNESS
+ * FOR A PARTICULAR PURPOSE ARE DISCLAIMED. IN NO EVENT SHALL THE
+ * COPYRIGHT HOLDERS OR CONTRIBUTORS BE LIABLE FOR ANY DIRECT, INDIRECT,
+ * INCIDENTAL, SPECIAL, EXEMPLARY, OR CONSEQUENTIAL DAMAGES (INCLUDING,
+ * BUT NOT LIMITED TO, PROCUREMENT OF SUBSTITUTE GOODS OR SERVICES;
+ * LOSS OF USE, DATA, OR PROFITS; OR BUSINESS INTERRUPTION) HOWEVER
+ * CAUSED AND ON ANY THEORY OF LIABILITY, WHETHER IN CONTRACT, STRICT
+ * LIABILITY, OR TORT (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN
+ * ANY WAY OUT OF THE USE OF THIS SOFTWARE, EVEN IF ADVISED OF THE
+ * POSSIBILITY OF SUCH DAMAGE.
+ *
+ */
+
+/*
  * pfsim: pf's data structures, after OpenBSD sys/net/pfvar.h rev 1.282 as
  * changed by the thesis diff (seed L4450-4545) for pfsync v5. Only what
  * the simulated pf (a pf.conf subset, IPv4, no NAT, no scrub, no tables)
@@ -12,8 +41,9 @@
  * way: V_pf_status is curvnet->vnet_pf->pf_status.
  *
  * The wire structs of struct pfsync_state (240 bytes) live here, as in
- * OpenBSD; see ../shared/ref/pfsync-v5-wire.md section 6. Their sizes are
- * asserted at the end of the file.
+ * OpenBSD; see docs/ref/pfsync-v5-wire.md §6. Their sizes are asserted
+ * at the end of the file. The id line and licence are rev 1.282's (the
+ * seed's base); UPSTREAM.md has the provenance.
  */
 
 #ifndef _NET_PFVAR_H_
@@ -937,7 +967,8 @@ const char *pf_drop_reason(void);
 void	pf_get_work(u_int64_t *searches, u_int64_t *inserts,
 	    u_int64_t *rule_evals);
 
-/* Sizes from pfsync-v5-wire.md section 6; a mismatch is a build error. */
+/* Sizes from docs/ref/pfsync-v5-wire.md §6; a mismatch is a build
+ * error. */
 _Static_assert(sizeof(struct pf_addr) == 16, "pf_addr");
 _Static_assert(sizeof(struct pfsync_state_scrub) == 8, "pfsync_state_scrub");
 _Static_assert(sizeof(struct pfsync_state_peer) == 32, "pfsync_state_peer");
