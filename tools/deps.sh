@@ -68,9 +68,12 @@ deps_have()
 		# libclang_rt.fuzzer in clang's runtime directory (per
 		# target in newer clang, per arch in older ones)
 		command -v clang >/dev/null 2>&1 || return 1
-		dh_dir=$(clang --print-runtime-dir 2>/dev/null) || return 1
-		[ -f "$dh_dir/libclang_rt.fuzzer.a" ] ||
-		    [ -f "$dh_dir/libclang_rt.fuzzer-$(uname -m).a" ] ;;
+		dh_a=libclang_rt.fuzzer-$(uname -m).a
+		dh_dir=$(clang --print-runtime-dir 2>/dev/null) &&
+		    { [ -f "$dh_dir/libclang_rt.fuzzer.a" ] ||
+		    [ -f "$dh_dir/$dh_a" ]; } && return 0
+		# clang before 13: no --print-runtime-dir
+		[ -f "$(clang -print-file-name="$dh_a" 2>/dev/null)" ] ;;
 	*)
 		command -v "$1" >/dev/null 2>&1 ;;
 	esac
