@@ -1,4 +1,5 @@
 /* libpcap writer (pcap_open_dead_with_tstamp_precision, DLT_EN10MB). */
+#include <errno.h>
 #include <pcap/pcap.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,9 +13,43 @@ struct capture {
 	FILE		*ng;		/* or pcapng, written here */
 	int		 nifs;
 	int		 refs;
-	int		 err;
+	int		 err;		/* errno of the first write error */
 	uint64_t	 frames;
+	uint64_t	 bytes;		/* written to the file */
+	struct capture_budget *budget;
+	char		*path;
 };
+
+/* Classic pcap: the file header, then a record header per frame. */
+#define PCAP_FILEHDR	24
+#define PCAP_RECHDR	16
+
+static struct capture *
+capture_alloc(const char *path)
+{
+	struct capture *c = calloc(1, sizeof(*c));
+
+	if (c != NULL && (c->path = strdup(path)) == NULL) {
+		free(c);
+		c = NULL;
+	}
+	return c;
+}
+
+static void
+capture_free(struct capture *c)
+{
+	free(c->path);
+	free(c);
+}
+
+static void
+account(struct capture *c, size_t n)
+{
+	c->bytes += n;
+	if (c->budget != NULL)
+		c->budget->used += n;
+}
 
 /* pcapng block types and options (draft-ietf-opsawg-pcapng). */
 #define NG_SHB		0x0A0D0D0A
@@ -28,8 +63,9 @@ struct capture {
 static void
 ng_put(struct capture *c, const void *p, size_t n)
 {
-	if (fwrite(p, 1, n, c->ng) != n)
-		c->err = 1;
+	if (fwrite(p, 1, n, c->ng) != n && c->err == 0)
+		c->err = errno != 0 ? errno : EIO;
+	account(c, n);
 }
 
 static void
@@ -49,11 +85,12 @@ ng_pad(struct capture *c, size_t n)
 struct capture *
 capture_open_merged(const char *path, char *err, size_t errlen)
 {
-	struct capture *c = calloc(1, sizeof(*c));
+	struct capture *c = capture_alloc(path);
 
 	if (c == NULL || (c->ng = fopen(path, "wb")) == NULL) {
-		snprintf(err, errlen, "%s: cannot create", path);
-		free(c);
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		if (c != NULL)
+			capture_free(c);
 		return NULL;
 	}
 	c->refs = 1;
@@ -111,7 +148,7 @@ capture_tx_only(const struct capture *c)
 struct capture *
 capture_open(const char *path, char *err, size_t errlen)
 {
-	struct capture *c = calloc(1, sizeof(*c));
+	struct capture *c = capture_alloc(path);
 
 	if (c == NULL) {
 		snprintf(err, errlen, "%s: out of memory", path);
@@ -121,16 +158,21 @@ capture_open(const char *path, char *err, size_t errlen)
 	    PCAP_TSTAMP_PRECISION_NANO);
 	if (c->pd == NULL) {
 		snprintf(err, errlen, "%s: pcap_open_dead failed", path);
-		free(c);
+		capture_free(c);
 		return NULL;
 	}
+	/* libpcap's message names the path and strerror(errno). */
 	c->dumper = pcap_dump_open(c->pd, path);
 	if (c->dumper == NULL) {
-		snprintf(err, errlen, "%s: %s", path, pcap_geterr(c->pd));
+		snprintf(err, errlen, "%s", pcap_geterr(c->pd));
+		if (strstr(err, path) == NULL)
+			snprintf(err, errlen, "%s: %s", path,
+			    pcap_geterr(c->pd));
 		pcap_close(c->pd);
-		free(c);
+		capture_free(c);
 		return NULL;
 	}
+	account(c, PCAP_FILEHDR);
 	c->refs = 1;
 	return c;
 }
@@ -140,6 +182,34 @@ capture_ref(struct capture *c)
 {
 	c->refs++;
 	return c;
+}
+
+void
+capture_set_budget(struct capture *c, struct capture_budget *b)
+{
+	c->budget = b;
+	b->used += c->bytes;
+}
+
+const char *
+capture_path(const struct capture *c)
+{
+	return c->path;
+}
+
+/* Whether a record of n bytes still fits the budget; counts it if not. */
+static int
+budget_allows(struct capture *c, simtime_t t, uint64_t n)
+{
+	struct capture_budget *b = c->budget;
+
+	if (b == NULL)
+		return 1;
+	if (b->skipped == 0 && b->used + n <= b->limit)
+		return 1;
+	if (b->skipped++ == 0)
+		b->stopped_ns = t;
+	return 0;
 }
 
 void
@@ -153,6 +223,8 @@ capture_write(struct capture *c, int ifid, simtime_t t, const uint8_t *frame,
 		    (uint64_t)t;
 		uint32_t blen = 32 + ((len + 3) & ~3u);
 
+		if (!budget_allows(c, t, blen))
+			return;
 		ng_u32(c, NG_EPB);
 		ng_u32(c, blen);
 		ng_u32(c, (uint32_t)ifid);
@@ -167,12 +239,19 @@ capture_write(struct capture *c, int ifid, simtime_t t, const uint8_t *frame,
 		return;
 	}
 
+	if (!budget_allows(c, t, PCAP_RECHDR + (uint64_t)len))
+		return;
 	/* With nanosecond precision, tv_usec carries nanoseconds. */
 	h.ts.tv_sec = CAPTURE_EPOCH + t / NS_PER_SEC;
 	h.ts.tv_usec = t % NS_PER_SEC;
 	h.caplen = len;
 	h.len = len;
+	errno = 0;
 	pcap_dump((u_char *)c->dumper, &h, frame);
+	/* pcap_dump says nothing: the stream remembers (a full disk). */
+	if (c->err == 0 && ferror(pcap_dump_file(c->dumper)))
+		c->err = errno != 0 ? errno : EIO;
+	account(c, PCAP_RECHDR + (size_t)len);
 	c->frames++;
 }
 
@@ -183,16 +262,22 @@ capture_close(struct capture *c)
 
 	if (c == NULL || --c->refs > 0)
 		return 0;
+	errno = 0;
 	if (c->ng != NULL) {
-		rv = fclose(c->ng) != 0 || c->err ? -1 : 0;
-		free(c);
-		return rv;
+		if (fclose(c->ng) != 0 && c->err == 0)
+			c->err = errno != 0 ? errno : EIO;
+	} else {
+		if ((pcap_dump_flush(c->dumper) != 0 ||
+		    ferror(pcap_dump_file(c->dumper))) && c->err == 0)
+			c->err = errno != 0 ? errno : EIO;
+		pcap_dump_close(c->dumper);
+		pcap_close(c->pd);
 	}
-	if (pcap_dump_flush(c->dumper) != 0)
+	if (c->err != 0) {
+		errno = c->err;
 		rv = -1;
-	pcap_dump_close(c->dumper);
-	pcap_close(c->pd);
-	free(c);
+	}
+	capture_free(c);
 	return rv;
 }
 

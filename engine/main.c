@@ -58,7 +58,9 @@ int
 main(int argc, char **argv)
 {
 	struct run_opts o;
-	static char buf[64][128];
+	/* "sim.duration=" and a value of up to MAXVAL characters. */
+	enum { MAXVAL = 128 };
+	static char buf[64][MAXVAL + 16];
 	static char **cmd;	/* static: reachable until exit */
 	int c, nbuf = 0;
 
@@ -95,6 +97,13 @@ main(int argc, char **argv)
 			/* --seed N is --set sim.seed=N, in order. */
 			if (o.nsets == 64 || nbuf == 64) {
 				fprintf(stderr, "sim: too many --set\n");
+				return 2;
+			}
+			if (strlen(optarg) > MAXVAL) {
+				fprintf(stderr, "sim: --%s: the value is %zu "
+				    "characters long; at most %d are accepted\n",
+				    c == OPT_SEED ? "seed" : "duration",
+				    strlen(optarg), MAXVAL);
 				return 2;
 			}
 			snprintf(buf[nbuf], sizeof(buf[nbuf]), "sim.%s=%s",

@@ -1,7 +1,9 @@
 /* The run: build the world from a scenario, run it, write the results. */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -19,6 +21,7 @@
 
 #define RUN_MAXMODELS	16
 #define RUN_MAXCAPS	256
+#define RUN_NSIGNALS	3	/* SIGINT, SIGTERM, SIGHUP */
 
 static const struct param_spec sim_params[] = {
 	{ "sim", "duration", PT_DURATION, 1, 86400LL * NS_PER_SEC, "10s", NULL,
@@ -37,6 +40,9 @@ static const struct param_spec sim_params[] = {
 	    "pending events at once; exhaustion is counted" },
 	{ "sim", "mem_limit", PT_SIZE, 1 << 20, INT64_MAX, "8GB", NULL,
 	    "refuse scenarios whose estimated memory exceeds this" },
+	{ "sim", "capture_limit", PT_SIZE, 64 << 10, INT64_MAX, "512MB", NULL,
+	    "disk budget of a run's pcaps in total: past it capturing stops, "
+	    "with a warning in the summary (engine.capture_truncated)" },
 	{ "sim", "variability", PT_BOOL, 0, 0, "yes", NULL,
 	    "run-to-run timing variation drawn from the seed (interrupt "
 	    "phases, CPU cost spread, host stack latency, flow starts); no: "
@@ -86,8 +92,9 @@ struct run {
 	struct conf_section	*sim;
 	char			 name[128];
 	char			 outdir[1024];
-	char			 tmpdir[1400];
+	char			 tmpdir[1100];
 	char			 capmode[16];
+	struct capture_budget	 capbudget;	/* sim.capture_limit */
 	struct capture		*merged;
 	struct capture		*caps[RUN_MAXCAPS];
 	int			 ncaps;
@@ -96,9 +103,13 @@ struct run {
 	FILE			*ts;
 	struct ev		 ts_ev;
 	double			 wall0;
+	double			 wall_shown;	/* the last progress line */
+	int			 tty;		/* progress on stderr */
+	int			 caught;	/* sigsaved holds the old ones */
+	struct sigaction	 sigsaved[RUN_NSIGNALS];
 };
 
-static volatile sig_atomic_t run_interrupted;
+static volatile sig_atomic_t run_interrupted;	/* the signal */
 
 const char run_version[] = PFSIM_VERSION;
 const char run_backend[] = "builtin";
@@ -247,6 +258,9 @@ run_log(struct run *r, const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
+static int	pathf(char *, size_t, const char *, ...)
+		    __attribute__((format(printf, 3, 4)));
+
 int
 run_capture_iface(struct run *r, struct iface *ifp, int is_sync)
 {
@@ -266,6 +280,7 @@ run_capture_iface(struct run *r, struct iface *ifp, int is_sync)
 				fprintf(stderr, "pfsim: %s\n", err);
 				return -1;
 			}
+			capture_set_budget(r->merged, &r->capbudget);
 			ifp->cap = r->merged;	/* the first reference */
 		} else
 			ifp->cap = capture_ref(r->merged);
@@ -273,14 +288,22 @@ run_capture_iface(struct run *r, struct iface *ifp, int is_sync)
 		    ifp->name);
 		ifp->cap_if = capture_add_iface(r->merged, name);
 	} else {
-		snprintf(path, sizeof(path), "%s/pcap/%s-%s.pcap", r->tmpdir,
-		    ifp->node->name, ifp->name);
+		if (pathf(path, sizeof(path), "%s/pcap/%s-%s.pcap", r->tmpdir,
+		    ifp->node->name, ifp->name) != 0) {
+			fprintf(stderr, "pfsim: %s/pcap/%s-%s.pcap: %s\n",
+			    r->tmpdir, ifp->node->name, ifp->name,
+			    strerror(errno));
+			return -1;
+		}
 		if ((ifp->cap = capture_open(path, err, sizeof(err))) == NULL) {
 			fprintf(stderr, "pfsim: %s\n", err);
 			return -1;
 		}
+		capture_set_budget(ifp->cap, &r->capbudget);
 	}
 	if (r->ncaps == RUN_MAXCAPS) {
+		fprintf(stderr, "pfsim: more than %d captures: use --capture "
+		    "merged or sync\n", RUN_MAXCAPS);
 		capture_close(ifp->cap);
 		ifp->cap = NULL;
 		return -1;
@@ -289,28 +312,74 @@ run_capture_iface(struct run *r, struct iface *ifp, int is_sync)
 	return 0;
 }
 
-/* rm -r for our own temporary directory (two levels: pcap/). */
-static void
-rmtree(const char *dir)
-{
-	DIR *d = opendir(dir);
-	struct dirent *de;
-	char p[1600];
-	struct stat st;
+/*
+ * The results directory. A run writes into ".NAME.tmp.PID" beside NAME
+ * and renames it into place when complete; the old NAME goes aside as
+ * ".NAME.tmp.PID.old.PID" for the moment of the swap. Every directory pfsim
+ * makes holds RUN_MARKER: "pfsim VERSION" on its first line and, once the
+ * run is complete, the name of every file and directory it wrote. Nothing
+ * here follows a symbolic link: directories are opened O_NOFOLLOW and
+ * entries examined with lstat semantics.
+ */
+#define RUN_MARKER	".pfsim-results"
+#define RUN_MARKER_TAG	"pfsim "
+#define RUN_MAXDEPTH	8		/* pcap/ is the only level used */
+#define RUN_MAXENTRIES	100000
 
-	if (d == NULL)
-		return;
+/* snprintf that refuses to cut: 0, or -1 with errno ENAMETOOLONG. */
+static int
+pathf(char *buf, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, len, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= len) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	return 0;
+}
+
+/* rm -r of name under dirfd, never through a link: a link is unlinked. */
+static int
+rmtree_at(int dirfd, const char *name, int depth)
+{
+	struct dirent *de;
+	struct stat st;
+	DIR *d;
+	int fd;
+
+	if (depth > RUN_MAXDEPTH)
+		return -1;
+	fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+	    O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	if ((d = fdopendir(fd)) == NULL) {
+		close(fd);
+		return -1;
+	}
 	while ((de = readdir(d)) != NULL) {
 		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
 			continue;
-		snprintf(p, sizeof(p), "%s/%s", dir, de->d_name);
-		if (lstat(p, &st) == 0 && S_ISDIR(st.st_mode))
-			rmtree(p);
+		if (fstatat(fd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+		    S_ISDIR(st.st_mode))
+			rmtree_at(fd, de->d_name, depth + 1);
 		else
-			unlink(p);
+			unlinkat(fd, de->d_name, 0);
 	}
 	closedir(d);
-	rmdir(dir);
+	return unlinkat(dirfd, name, AT_REMOVEDIR);
+}
+
+/* rm -r for the directories pfsim made (its temporary one, the old). */
+static int
+rmtree(const char *dir)
+{
+	return rmtree_at(AT_FDCWD, dir, 0);
 }
 
 static int
@@ -318,7 +387,8 @@ mkdirs(const char *path)
 {
 	char buf[1100], *p;
 
-	snprintf(buf, sizeof(buf), "%s", path);
+	if (pathf(buf, sizeof(buf), "%s", path) != 0)
+		return -1;
 	for (p = buf + 1; *p; p++) {
 		if (*p != '/')
 			continue;
@@ -332,84 +402,406 @@ mkdirs(const char *path)
 	return 0;
 }
 
+/* A list of relative names: "summary.json", "pcap/", "pcap/x.pcap". */
+struct names {
+	char	**v;
+	size_t	  n, cap;
+};
+
+static int
+names_add(struct names *nm, const char *pfx, const char *name,
+    const char *sfx)
+{
+	size_t len = strlen(pfx) + strlen(name) + strlen(sfx) + 1;
+
+	if (nm->n == RUN_MAXENTRIES) {
+		errno = 0;	/* "too many files" */
+		return -1;
+	}
+	if (nm->n == nm->cap) {
+		size_t cap = nm->cap ? 2 * nm->cap : 64;
+		char **v = realloc(nm->v, cap * sizeof(*v));
+
+		if (v == NULL)
+			return -1;
+		nm->v = v;
+		nm->cap = cap;
+	}
+	if ((nm->v[nm->n] = malloc(len)) == NULL)
+		return -1;
+	snprintf(nm->v[nm->n++], len, "%s%s%s", pfx, name, sfx);
+	return 0;
+}
+
+static void
+names_free(struct names *nm)
+{
+	size_t i;
+
+	for (i = 0; i < nm->n; i++)
+		free(nm->v[i]);
+	free(nm->v);
+	memset(nm, 0, sizeof(*nm));
+}
+
+static int
+names_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void
+names_sort(struct names *nm)
+{
+	if (nm->n > 1)
+		qsort(nm->v, nm->n, sizeof(*nm->v), names_cmp);
+}
+
+static int
+names_has(const struct names *nm, const char *name)
+{
+	return nm->n > 0 && bsearch(&name, nm->v, nm->n, sizeof(*nm->v),
+	    names_cmp) != NULL;
+}
+
 /*
- * The results directory is replaced whole at the end, so refuse to
- * replace anything that is not an earlier run's results (a summary.json
- * in it) or empty: a mistyped --out must never delete a directory.
+ * Everything under the directory fd (consumed), by relative name:
+ * directories end in '/', regular files do not, and anything else (a
+ * link, a FIFO, ...) goes to odd, for pfsim writes none. RUN_MARKER at
+ * the top is left out. 0, or -1 with errno set.
+ */
+static int
+walk(int fd, const char *pfx, int depth, struct names *nm, struct names *odd)
+{
+	struct dirent *de;
+	struct stat st;
+	char sub[1100];
+	DIR *d;
+	int rv = 0, sfd;
+
+	if ((d = fdopendir(fd)) == NULL) {
+		close(fd);
+		return -1;
+	}
+	while (rv == 0 && (de = readdir(d)) != NULL) {
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		if (depth == 0 && !strcmp(de->d_name, RUN_MARKER))
+			continue;
+		if (fstatat(fd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0)
+			rv = -1;
+		else if (S_ISREG(st.st_mode))
+			rv = names_add(nm, pfx, de->d_name, "");
+		else if (!S_ISDIR(st.st_mode) || depth == RUN_MAXDEPTH)
+			rv = names_add(odd, pfx, de->d_name, "");
+		else if ((rv = names_add(nm, pfx, de->d_name, "/")) == 0 &&
+		    (rv = pathf(sub, sizeof(sub), "%s%s/", pfx,
+		    de->d_name)) == 0) {
+			sfd = openat(fd, de->d_name, O_RDONLY | O_DIRECTORY |
+			    O_NOFOLLOW | O_CLOEXEC);
+			rv = sfd < 0 ? -1 : walk(sfd, sub, depth + 1, nm, odd);
+		}
+	}
+	closedir(d);
+	return rv;
+}
+
+static int
+walk_dir(const char *dir, struct names *nm, struct names *odd)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
+	if (fd < 0 || walk(fd, "", 0, nm, odd) != 0)
+		return -1;
+	names_sort(nm);
+	names_sort(odd);
+	return 0;
+}
+
+/*
+ * Reads RUN_MARKER in the directory dirfd: 1 and its list in nm (if nm
+ * is not NULL) if it is pfsim's, 0 if there is none or it is not.
+ */
+static int
+marker_read(int dirfd, struct names *nm)
+{
+	char line[1100];
+	FILE *f;
+	int fd, ok;
+
+	fd = openat(dirfd, RUN_MARKER, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	if ((f = fdopen(fd, "r")) == NULL) {
+		close(fd);
+		return 0;
+	}
+	ok = fgets(line, sizeof(line), f) != NULL &&
+	    strncmp(line, RUN_MARKER_TAG, strlen(RUN_MARKER_TAG)) == 0;
+	while (ok && nm != NULL && fgets(line, sizeof(line), f) != NULL) {
+		line[strcspn(line, "\n")] = '\0';
+		if (line[0] != '\0' && line[0] != '#' &&
+		    names_add(nm, "", line, "") != 0)
+			ok = 0;
+	}
+	fclose(f);
+	if (nm != NULL)
+		names_sort(nm);
+	return ok;
+}
+
+/*
+ * RUN_MARKER in dir: the version, and with nm the files of a complete
+ * run. 0, or -1 with errno set.
+ */
+static int
+marker_write(const char *dir, const struct names *nm)
+{
+	char path[1200];
+	FILE *f;
+	size_t i;
+	int rv = 0;
+
+	if (pathf(path, sizeof(path), "%s/%s", dir, RUN_MARKER) != 0 ||
+	    (f = fopen(path, "w")) == NULL)
+		return -1;
+	fprintf(f, "%s%s\n", RUN_MARKER_TAG, run_version);
+	fprintf(f, "# A results directory pfsim wrote. A later run replaces "
+	    "it whole, but only\n# while it holds nothing but the files "
+	    "listed here.\n");
+	for (i = 0; nm != NULL && i < nm->n; i++)
+		fprintf(f, "%s\n", nm->v[i]);
+	if (fflush(f) != 0 || ferror(f))
+		rv = -1;
+	if (fclose(f) != 0)
+		rv = -1;
+	if (rv != 0 && errno == 0)
+		errno = EIO;
+	return rv;
+}
+
+/* A word as sh reads it back, into buf (cut only past len). */
+static void
+shell_quote(char *buf, size_t len, const char *w)
+{
+	size_t n = 0;
+
+	if (*w != '\0' && strspn(w, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLM"
+	    "NOPQRSTUVWXYZ0123456789_-+=,./:@%") == strlen(w)) {
+		snprintf(buf, len, "%s", w);
+		return;
+	}
+	if (len < 3) {
+		buf[0] = '\0';
+		return;
+	}
+	buf[n++] = '\'';
+	for (; *w && n + 6 < len; w++) {
+		if (*w == '\'') {
+			memcpy(buf + n, "'\\''", 4);
+			n += 4;
+		} else
+			buf[n++] = *w;
+	}
+	buf[n++] = '\'';
+	buf[n] = '\0';
+}
+
+/*
+ * The results directory is replaced whole at the end, so it must be one
+ * pfsim made: RUN_MARKER in it, and nothing in it that the marker does not
+ * list. "No foreign files" checks names, against the list the marker
+ * carries (which the run wrote down from what it had written), rather than
+ * a list of its own here: the models add files of their own (states-*.txt,
+ * flows.csv, ...), and the engine does not know their names. An empty
+ * directory may be used too. Anything else is refused before anything is
+ * touched: a mistyped --out must never delete a directory.
  */
 static int
 check_outdir(struct run *r, char *err, size_t errlen)
 {
+	struct names have = { 0 }, odd = { 0 }, listed = { 0 };
+	char q[1100];
 	struct stat st;
-	char p[1600];
-	DIR *d;
-	struct dirent *de;
-	int empty = 1;
+	size_t i;
+	int fd, rv = -1;
 
-	if (stat(r->outdir, &st) != 0)
-		return 0;
+	if (lstat(r->outdir, &st) != 0) {
+		if (errno == ENOENT)
+			return 0;
+		snprintf(err, errlen, "pfsim: %s: %s", r->outdir,
+		    strerror(errno));
+		return -1;
+	}
 	if (!S_ISDIR(st.st_mode)) {
 		snprintf(err, errlen, "pfsim: %s exists and is not a "
 		    "directory: not replacing it", r->outdir);
 		return -1;
 	}
-	snprintf(p, sizeof(p), "%s/summary.json", r->outdir);
-	if (stat(p, &st) == 0)
-		return 0;
-	if ((d = opendir(r->outdir)) != NULL) {
-		while ((de = readdir(d)) != NULL)
-			if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
-				empty = 0;
-		closedir(d);
+	if (walk_dir(r->outdir, &have, &odd) != 0) {
+		snprintf(err, errlen, "pfsim: %s: %s: not replacing it",
+		    r->outdir, errno == 0 ? "too many files" :
+		    strerror(errno));
+		goto out;
 	}
-	if (empty)
-		return 0;
-	snprintf(err, errlen, "pfsim: %s is not empty and holds no "
-	    "summary.json: not a pfsim results directory, not replacing it "
-	    "(choose another --out or sim.name)", r->outdir);
-	return -1;
+	fd = open(r->outdir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 || !marker_read(fd, &listed)) {
+		if (fd >= 0)
+			close(fd);
+		shell_quote(q, sizeof(q), r->outdir);
+		if (have.n + odd.n == 0)
+			rv = 0;		/* empty */
+		else if (names_has(&have, "summary.json"))
+			snprintf(err, errlen, "pfsim: %s holds a summary.json "
+			    "but no %s marker: results of a pfsim from before "
+			    "the marker existed, or not pfsim's at all; not "
+			    "replacing it. If they are old results you no "
+			    "longer need, remove them (rm -r %s) and run "
+			    "again; otherwise choose another --out or "
+			    "sim.name", r->outdir, RUN_MARKER, q);
+		else
+			snprintf(err, errlen, "pfsim: %s is not empty and "
+			    "holds no %s marker: not a pfsim results "
+			    "directory, not replacing it (choose another --out "
+			    "or sim.name)", r->outdir, RUN_MARKER);
+		goto out;
+	}
+	close(fd);
+	if (odd.n > 0) {
+		snprintf(err, errlen, "pfsim: %s/%s is neither a file nor a "
+		    "directory: pfsim wrote no such thing, not replacing %s "
+		    "(move it out, or choose another --out)", r->outdir,
+		    odd.v[0], r->outdir);
+		goto out;
+	}
+	for (i = 0; i < have.n; i++)
+		if (!names_has(&listed, have.v[i])) {
+			snprintf(err, errlen, "pfsim: %s/%s: not a file pfsim "
+			    "wrote (%s/%s lists those): not replacing %s "
+			    "(move it out, or choose another --out)",
+			    r->outdir, have.v[i], r->outdir, RUN_MARKER,
+			    r->outdir);
+			goto out;
+		}
+	rv = 0;
+out:
+	names_free(&have);
+	names_free(&odd);
+	names_free(&listed);
+	return rv;
 }
 
-/* Leftovers of runs that were killed: ".NAME.tmp.PID" with PID gone. */
+/*
+ * Leftovers of runs that died: ".NAME.tmp.PID" (and its ".old.PID") with
+ * PID gone. Removed only when a real directory (not a link) that holds
+ * pfsim's marker, or when empty (a run that died before writing it).
+ */
 static void
-clean_stale(const char *outdir)
+clean_stale(const char *parent, const char *base)
 {
-	char parent[1024], base[256], pfx[300];
-	const char *slash = strrchr(outdir, '/');
-	DIR *d;
+	char pfx[1100];
 	struct dirent *de;
+	struct stat st;
+	DIR *d;
+	int dfd, fd;
 
-	if (slash) {
-		snprintf(parent, sizeof(parent), "%.*s",
-		    slash == outdir ? 1 : (int)(slash - outdir), outdir);
-		snprintf(base, sizeof(base), "%s", slash + 1);
-	} else {
-		snprintf(parent, sizeof(parent), ".");
-		snprintf(base, sizeof(base), "%s", outdir);
-	}
-	snprintf(pfx, sizeof(pfx), ".%s.tmp.", base);
-	if ((d = opendir(parent)) == NULL)
+	if (pathf(pfx, sizeof(pfx), ".%s.tmp.", base) != 0 ||
+	    (dfd = open(parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
 		return;
+	if ((d = fdopendir(dfd)) == NULL) {
+		close(dfd);
+		return;
+	}
 	while ((de = readdir(d)) != NULL) {
-		char p[1600];
+		char *end;
 		long pid;
 
 		if (strncmp(de->d_name, pfx, strlen(pfx)) != 0)
 			continue;
-		pid = strtol(de->d_name + strlen(pfx), NULL, 10);
-		if (pid > 0 && kill((pid_t)pid, 0) == 0)
+		/* PID or PID.old.PID, as finish_results names them. */
+		errno = 0;
+		pid = strtol(de->d_name + strlen(pfx), &end, 10);
+		if (errno != 0 || pid <= 0 || pid > INT_MAX ||
+		    (*end != '\0' && (strncmp(end, ".old.", 5) != 0 ||
+		    end[5] == '\0' || strspn(end + 5, "0123456789") !=
+		    strlen(end + 5))))
+			continue;	/* not a name pfsim makes */
+		if (pid != (long)getpid() &&
+		    (kill((pid_t)pid, 0) == 0 || errno == EPERM))
+			continue;	/* still running */
+		if (fstatat(dfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 ||
+		    !S_ISDIR(st.st_mode))
 			continue;
-		snprintf(p, sizeof(p), "%s/%s", parent, de->d_name);
-		rmtree(p);
+		fd = openat(dfd, de->d_name, O_RDONLY | O_DIRECTORY |
+		    O_NOFOLLOW | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		if (marker_read(fd, NULL))
+			rmtree_at(dfd, de->d_name, 0);
+		else
+			unlinkat(dfd, de->d_name, AT_REMOVEDIR);
+		close(fd);
 	}
 	closedir(d);
 }
 
+/*
+ * SIGINT, SIGTERM and SIGHUP stop the run: the handler only notes the
+ * signal, and the run stops at its next check (between build steps, between
+ * slices of the event loop) and removes its temporary directory in normal
+ * context. No SA_RESTART, so a blocking read returns. A signal ignored when
+ * pfsim started (nohup, a background job) stays ignored.
+ */
 static void
 on_signal(int sig)
 {
-	(void)sig;
-	run_interrupted = 1;
+	run_interrupted = sig;
+}
+
+static const int run_signals[RUN_NSIGNALS] = { SIGINT, SIGTERM, SIGHUP };
+
+/* Catch run_signals, keeping what was there in saved. */
+static void
+catch_signals(struct sigaction *saved)
+{
+	struct sigaction sa;
+	int i;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < RUN_NSIGNALS; i++) {
+		saved[i].sa_handler = SIG_IGN;
+		if (sigaction(run_signals[i], NULL, &saved[i]) != 0 ||
+		    saved[i].sa_handler == SIG_IGN)
+			continue;
+		sigaction(run_signals[i], &sa, NULL);
+	}
+}
+
+/* Put back what catch_signals found (run_main may be called again). */
+static void
+restore_signals(const struct sigaction *saved)
+{
+	int i;
+
+	for (i = 0; i < RUN_NSIGNALS; i++)
+		if (saved[i].sa_handler != SIG_IGN)
+			sigaction(run_signals[i], &saved[i], NULL);
+}
+
+static const char *
+signal_name(int sig)
+{
+	switch (sig) {
+	case SIGINT:
+		return "SIGINT";
+	case SIGTERM:
+		return "SIGTERM";
+	case SIGHUP:
+		return "SIGHUP";
+	}
+	return "a signal";
 }
 
 static void
@@ -431,10 +823,14 @@ ts_sample(void *arg)
 static void
 progress(struct run *r, simtime_t now, int final)
 {
-	double wall = wall_now() - r->wall0;
+	double wall;
 
-	if (r->o->quiet || !isatty(2))
+	if (r->o->quiet || !r->tty)
 		return;
+	wall = wall_now() - r->wall0;
+	if (!final && wall - r->wall_shown < 0.1)
+		return;
+	r->wall_shown = wall;
 	fprintf(stderr, "\r%s: %.2f/%.2f s simulated (%3.0f%%), %.1f s wall, "
 	    "%.2f sim-s/wall-s ", r->name, (double)now / NS_PER_SEC,
 	    (double)r->duration / NS_PER_SEC, 100.0 * now / r->duration, wall,
@@ -527,6 +923,8 @@ write_nets(struct run *r, struct json *j)
 	json_arr_end(j);
 }
 
+static int	fclose_err(FILE *);
+
 static int
 write_summary(struct run *r, const char *path, double wall, bool tostdout)
 {
@@ -555,11 +953,18 @@ write_summary(struct run *r, const char *path, double wall, bool tostdout)
 	json_uint(j, "event_limit_drops", ev_limit_drops(r->w->q));
 	json_uint(j, "pkt_peak", pkt_pool_peak(r->w->pool));
 	json_uint(j, "pkt_alloc_failures", pkt_pool_failures(r->w->pool));
+	/* sim.capture_limit: where capturing stopped, if it did. */
+	json_uint(j, "capture_limit", r->capbudget.limit);
+	json_uint(j, "capture_bytes", r->capbudget.used);
+	json_bool(j, "capture_truncated", r->capbudget.skipped > 0);
+	json_uint(j, "capture_frames_skipped", r->capbudget.skipped);
+	json_real(j, "capture_stopped_s",
+	    (double)r->capbudget.stopped_ns / NS_PER_SEC);
 	json_obj_end(j);
 	write_totals(r, j);
 	json_obj_end(j);
 	rv = json_destroy(j);
-	if (!tostdout && fclose(f) != 0)
+	if (!tostdout && fclose_err(f) != 0)
 		rv = -1;
 	return rv;
 }
@@ -572,7 +977,7 @@ dump_states(const char *dir, FILE *out)
 {
 	DIR *d = opendir(dir);
 	struct dirent *de;
-	char names[64][256], p[1600], buf[4096];
+	char names[64][256], p[1400], buf[4096];
 	int n = 0, i, k;
 
 	if (d == NULL)
@@ -594,7 +999,7 @@ dump_states(const char *dir, FILE *out)
 		FILE *f;
 		size_t got;
 
-		snprintf(p, sizeof(p), "%.1000s/%.255s", dir, names[i]);
+		snprintf(p, sizeof(p), "%s/%s", dir, names[i]);
 		if ((f = fopen(p, "r")) == NULL)
 			continue;
 		fprintf(out, "\n== %s\n", names[i]);
@@ -664,6 +1069,13 @@ print_human(struct run *r, double wall)
 		printf("warning: sim.pkt_limit reached: %" PRIu64 " packets "
 		    "could not be allocated (engine.pkt_alloc_failures)\n",
 		    pkt_pool_failures(r->w->pool));
+	if (r->capbudget.skipped > 0)
+		printf("warning: sim.capture_limit reached (%" PRIu64 " bytes "
+		    "of pcaps): capturing stopped at %.6f s, %" PRIu64 " frames "
+		    "not captured (engine.capture_truncated)\n",
+		    r->capbudget.limit,
+		    (double)r->capbudget.stopped_ns / NS_PER_SEC,
+		    r->capbudget.skipped);
 	printf("results: %s/\n", r->outdir);
 }
 
@@ -815,7 +1227,8 @@ plain_name(const char *nm)
 	    "XYZ0123456789_-.") == strlen(nm) && nm[0] != '.' && nm[0] != '\0';
 }
 
-static void
+/* The scenario file's name without .conf: 0, or -1 if too long. */
+static int
 scenario_name(const char *path, char *buf, size_t len)
 {
 	const char *b = strrchr(path, '/');
@@ -825,16 +1238,81 @@ scenario_name(const char *path, char *buf, size_t len)
 	n = strlen(b);
 	if (n > 5 && strcmp(b + n - 5, ".conf") == 0)
 		n -= 5;
+	if (n >= len)
+		return -1;
 	snprintf(buf, len, "%.*s", (int)n, b);
+	return 0;
+}
+
+/*
+ * --out (or results/NAME) that is a symbolic link, or ends in . or ..,
+ * is resolved here, once, and the real path used from then on: nothing
+ * later follows a link (nor deletes through one).
+ */
+static int
+resolve_outdir(struct run *r, char *err, size_t errlen)
+{
+	char real[PATH_MAX];
+	const char *base = strrchr(r->outdir, '/');
+	struct stat st;
+
+	base = base ? base + 1 : r->outdir;
+	if (strcmp(base, ".") != 0 && strcmp(base, "..") != 0 &&
+	    (lstat(r->outdir, &st) != 0 || !S_ISLNK(st.st_mode))) {
+		if (strcmp(r->outdir, "/") != 0)
+			return 0;
+		snprintf(err, errlen, "pfsim: --out /: not a directory pfsim "
+		    "replaces");
+		return -1;
+	}
+	if (realpath(r->outdir, real) == NULL) {
+		snprintf(err, errlen, "pfsim: %s: a symbolic link that does "
+		    "not resolve (%s): not following it", r->outdir,
+		    strerror(errno));
+		return -1;
+	}
+	if (strcmp(real, "/") == 0) {
+		snprintf(err, errlen, "pfsim: %s is /: not a directory pfsim "
+		    "replaces", r->outdir);
+		return -1;
+	}
+	if (strlen(real) >= sizeof(r->outdir)) {
+		snprintf(err, errlen, "pfsim: %s: its real path is %zu "
+		    "characters long; at most %zu are accepted", r->outdir,
+		    strlen(real), sizeof(r->outdir) - 1);
+		return -1;
+	}
+	snprintf(r->outdir, sizeof(r->outdir), "%s", real);
+	return 0;
+}
+
+/* fclose that says why it failed: 0, or -1 with errno set. */
+static int
+fclose_err(FILE *f)
+{
+	int bad, e;
+
+	errno = 0;
+	bad = fflush(f) != 0 || ferror(f);
+	e = errno;
+	if (fclose(f) != 0 && !bad) {
+		bad = 1;
+		e = errno;
+	}
+	if (!bad)
+		return 0;
+	errno = e != 0 ? e : EIO;	/* the stream knew no more */
+	return -1;
 }
 
 /*
  * Close every capture and detach it from its interfaces: frames sent
  * while the models are torn down (held packets that OpenBSD transmits on
- * destroy, say) are no longer recorded.
+ * destroy, say) are no longer recorded. With err, the first failure is
+ * described there (the file and the cause).
  */
 static int
-close_captures(struct run *r)
+close_captures(struct run *r, char *err, size_t errlen)
 {
 	int i, k, rv = 0;
 
@@ -842,23 +1320,36 @@ close_captures(struct run *r)
 		for (i = 0; i < r->w->nnodes; i++)
 			for (k = 0; k < r->w->nodes[i]->nifs; k++)
 				r->w->nodes[i]->ifs[k]->cap = NULL;
-	for (i = 0; i < r->ncaps; i++)
-		if (capture_close(r->caps[i]) != 0)
+	for (i = 0; i < r->ncaps; i++) {
+		char path[1200];
+
+		snprintf(path, sizeof(path), "%s", capture_path(r->caps[i]));
+		if (capture_close(r->caps[i]) != 0 && rv == 0) {
+			if (err != NULL)
+				snprintf(err, errlen, "pfsim: writing %s: %s",
+				    path, strerror(errno));
 			rv = -1;
+		}
+	}
 	r->ncaps = 0;
 	return rv;
 }
 
+/*
+ * Write the rest of the results into the temporary directory and swap it
+ * in for the old one. 0, or -1 with err naming the file and the cause.
+ */
 static int
-finish_results(struct run *r, double wall)
+finish_results(struct run *r, double wall, char *err, size_t errlen)
 {
-	char path[1600], old[1600];
+	struct names nm = { 0 }, odd = { 0 };
+	char path[1200], old[1200];
 	FILE *f;
 	int i;
 
-	snprintf(path, sizeof(path), "%s/params.conf", r->tmpdir);
-	if ((f = fopen(path, "w")) == NULL)
-		return -1;
+	if (pathf(path, sizeof(path), "%s/params.conf", r->tmpdir) != 0 ||
+	    (f = fopen(path, "w")) == NULL)
+		goto fail;
 	fprintf(f, "# params.conf: every parameter of the run %s (%s),\n"
 	    "# resolved. `./sim params.conf` runs it again with the same "
 	    "results\n# (summary.json: all but wall_seconds and command). "
@@ -867,44 +1358,95 @@ finish_results(struct run *r, double wall)
 	    "# pfsim %s, backend %s\n\n", r->name, conf_path(r->conf),
 	    run_version, run_backend);
 	if (conf_write_resolved(r->conf, f) != 0) {
-		fclose(f);
-		return -1;
+		fclose_err(f);
+		goto fail;
 	}
-	if (fclose(f) != 0)
-		return -1;
-	snprintf(path, sizeof(path), "%s/summary.json", r->tmpdir);
-	if (write_summary(r, path, wall, false) != 0)
-		return -1;
+	if (fclose_err(f) != 0)
+		goto fail;
+	if (pathf(path, sizeof(path), "%s/summary.json", r->tmpdir) != 0 ||
+	    write_summary(r, path, wall, false) != 0)
+		goto fail;
 	for (i = 0; pfsim_models[i]; i++)
-		if (pfsim_models[i]->report_files &&
-		    pfsim_models[i]->report_files(r, r->tmpdir) != 0)
+		if (pfsim_models[i]->report_files) {
+			errno = 0;
+			if (pfsim_models[i]->report_files(r, r->tmpdir) == 0)
+				continue;
+			/* XXX the model knows which file; we know the dir. */
+			snprintf(err, errlen, "pfsim: writing the %s reports "
+			    "into %s: %s", pfsim_models[i]->st->type,
+			    r->tmpdir, strerror(errno != 0 ? errno : EIO));
 			return -1;
-	if (close_captures(r) != 0)
+		}
+	if (close_captures(r, err, errlen) != 0)
 		return -1;
-	/* Replace an old results directory only by a complete new one. */
-	snprintf(old, sizeof(old), "%s.old.%ld", r->tmpdir, (long)getpid());
-	if (rename(r->outdir, old) != 0 && errno != ENOENT)
-		return -1;
-	if (rename(r->tmpdir, r->outdir) != 0) {
-		rename(old, r->outdir);
+	/* The marker lists what the run wrote: a later run checks it. */
+	if (walk_dir(r->tmpdir, &nm, &odd) != 0 ||
+	    marker_write(r->tmpdir, &nm) != 0) {
+		snprintf(err, errlen, "pfsim: writing %s/%s: %s", r->tmpdir,
+		    RUN_MARKER, errno != 0 ? strerror(errno) :
+		    "too many files");
+		names_free(&nm);
+		names_free(&odd);
 		return -1;
 	}
-	rmtree(old);
+	names_free(&nm);
+	names_free(&odd);
+	/* A signal until here stops the run; from here the swap completes. */
+	if (run_interrupted) {
+		snprintf(err, errlen, "pfsim: interrupted (%s)",
+		    signal_name(run_interrupted));
+		return -1;
+	}
+	/* Replace an old results directory only by a complete new one, and
+	 * only if it is still one pfsim may replace (checked at the start
+	 * too, before anything was written; a run can be long). */
+	if (check_outdir(r, err, errlen) != 0)
+		return -1;
+	if (pathf(old, sizeof(old), "%s.old.%ld", r->tmpdir,
+	    (long)getpid()) != 0) {
+		snprintf(path, sizeof(path), "%s", old);
+		goto fail;
+	}
+	if (rename(r->outdir, old) != 0 && errno != ENOENT) {
+		snprintf(err, errlen, "pfsim: renaming %s to %s: %s",
+		    r->outdir, old, strerror(errno));
+		return -1;
+	}
+	if (rename(r->tmpdir, r->outdir) != 0) {
+		int e = errno;
+
+		if (rename(old, r->outdir) != 0 && errno != ENOENT)
+			snprintf(err, errlen, "pfsim: renaming %s to %s: %s "
+			    "(the old results are in %s)", r->tmpdir,
+			    r->outdir, strerror(e), old);
+		else
+			snprintf(err, errlen, "pfsim: renaming %s to %s: %s",
+			    r->tmpdir, r->outdir, strerror(e));
+		return -1;
+	}
+	if (rmtree(old) != 0 && errno != ENOENT)
+		fprintf(stderr, "pfsim: warning: removing the old results "
+		    "%s: %s\n", old, strerror(errno));
 	return 0;
+fail:
+	snprintf(err, errlen, "pfsim: writing %s: %s", path, strerror(errno));
+	return -1;
 }
 
 int
 run_main(const struct run_opts *o)
 {
 	struct run r;
-	char err[1024], path[1600];
+	char err[4096], path[1600], parent[1024], base[1024];
 	const struct section_type **types = all_types();
-	int i, status = 1;
+	int i, status = 1, said = 0;
+	const char *phase = "while building the world";
 	double wall;
 	simtime_t chunk, t;
 
 	memset(&r, 0, sizeof(r));
 	r.o = o;
+	run_interrupted = 0;
 	if (trace_check(o->trace, err, sizeof(err)) != 0)
 		goto usage;
 	if ((r.conf = conf_load(o->scenario, types, err, sizeof(err))) == NULL)
@@ -936,21 +1478,37 @@ run_main(const struct run_opts *o)
 	if (*conf_str(r.sim, "name")) {
 		const char *nm = conf_str(r.sim, "name");
 
-		if (!plain_name(nm)) {
-			snprintf(err, sizeof(err), "%s:%d: sim.name: '%s': "
-			    "expected a plain name (letters, digits, _ - .), "
-			    "not a path: use --out for another directory",
-			    conf_path(r.conf), conf_line(r.sim, "name"), nm);
+		if (!plain_name(nm) || strlen(nm) >= sizeof(r.name)) {
+			snprintf(err, sizeof(err), "%s:%d: sim.name: '%.200s': "
+			    "expected a plain name (letters, digits, _ - .) "
+			    "of at most %zu characters, not a path: use --out "
+			    "for another directory", conf_path(r.conf),
+			    conf_line(r.sim, "name"), nm, sizeof(r.name) - 1);
 			goto usage;
 		}
 		snprintf(r.name, sizeof(r.name), "%s", nm);
 	} else {
-		scenario_name(o->scenario, r.name, sizeof(r.name));
+		if (scenario_name(o->scenario, r.name, sizeof(r.name)) != 0) {
+			snprintf(err, sizeof(err), "%s: the file name is longer "
+			    "than %zu characters: set sim.name", o->scenario,
+			    sizeof(r.name) - 1);
+			goto usage;
+		}
 		/* ... and the name, which params.conf's own would change. */
 		snprintf(path, sizeof(path), "sim.name=%s", r.name);
 		if (plain_name(r.name) &&
 		    conf_set(r.conf, path, err, sizeof(err)) != 0)
 			goto usage;
+	}
+	if (o->outdir != NULL && *o->outdir == '\0') {
+		snprintf(err, sizeof(err), "--out: an empty path");
+		goto usage;
+	}
+	if (o->outdir != NULL && strlen(o->outdir) >= sizeof(r.outdir)) {
+		snprintf(err, sizeof(err), "--out: the path is %zu characters "
+		    "long; at most %zu are accepted", strlen(o->outdir),
+		    sizeof(r.outdir) - 1);
+		goto usage;
 	}
 	if (o->outdir)
 		snprintf(r.outdir, sizeof(r.outdir), "%s", o->outdir);
@@ -958,6 +1516,32 @@ run_main(const struct run_opts *o)
 		snprintf(r.outdir, sizeof(r.outdir), "results/%s", r.name);
 	while (strlen(r.outdir) > 1 && r.outdir[strlen(r.outdir) - 1] == '/')
 		r.outdir[strlen(r.outdir) - 1] = '\0';
+	/* Where it goes is settled once, here: parent and base name. */
+	if (resolve_outdir(&r, err, sizeof(err)) != 0)
+		goto usage;
+	{
+		const char *slash = strrchr(r.outdir, '/');
+
+		snprintf(base, sizeof(base), "%s", slash ? slash + 1 :
+		    r.outdir);
+		if (slash == r.outdir)
+			snprintf(parent, sizeof(parent), "/");
+		else if (slash)
+			snprintf(parent, sizeof(parent), "%.*s",
+			    (int)(slash - r.outdir), r.outdir);
+		else
+			snprintf(parent, sizeof(parent), ".");
+	}
+	/* ".NAME.tmp.PID.old.PID" must be a name the system takes. */
+	if (strlen(base) + 32 > NAME_MAX) {
+		snprintf(err, sizeof(err), "pfsim: %s: the last name is %zu "
+		    "characters long; at most %d are accepted", r.outdir,
+		    strlen(base), NAME_MAX - 32);
+		goto usage;
+	}
+	if (check_outdir(&r, err, sizeof(err)) != 0)
+		goto usage;
+	r.capbudget.limit = (uint64_t)conf_int(r.sim, "capture_limit");
 
 	r.w = world_create((uint64_t)conf_int(r.sim, "seed"),
 	    (size_t)conf_int(r.sim, "pkt_limit"),
@@ -969,50 +1553,59 @@ run_main(const struct run_opts *o)
 	r.w->user = &r;
 	r.w->variability = conf_bool(r.sim, "variability");
 
+	/*
+	 * From here a signal stops the run, which removes its temporary
+	 * directory: the handlers are in place before the directory is.
+	 */
+	catch_signals(r.sigsaved);
+	r.caught = 1;
 	/* The temporary results directory, beside the target (same file
-	 * system, so the final rename is atomic): captures open in build. */
-	{
-		const char *slash = strrchr(r.outdir, '/');
-		const char *base = slash ? slash + 1 : r.outdir;
-
-		if (slash == r.outdir)
-			snprintf(path, sizeof(path), "/");
-		else if (slash)
-			snprintf(path, sizeof(path), "%.*s",
-			    (int)(slash - r.outdir), r.outdir);
-		else
-			snprintf(path, sizeof(path), ".");
-		if (mkdirs(path) != 0) {
-			fprintf(stderr, "pfsim: %s: %s\n", path,
-			    strerror(errno));
-			goto out;
-		}
-		snprintf(r.tmpdir, sizeof(r.tmpdir), "%.900s/.%.200s.tmp.%ld",
-		    path, base, (long)getpid());
+	 * system, so the final rename is atomic): captures open in build.
+	 * A fresh one: mkdir must create it, and its marker comes first. */
+	if (mkdirs(parent) != 0) {
+		fprintf(stderr, "pfsim: %s: %s\n", parent, strerror(errno));
+		goto out;
 	}
-	if (check_outdir(&r, err, sizeof(err)) != 0)
-		goto usage;
-	clean_stale(r.outdir);
-	rmtree(r.tmpdir);
+	clean_stale(parent, base);
+	if (pathf(path, sizeof(path), "%s/.%s.tmp.%ld", parent, base,
+	    (long)getpid()) != 0 || pathf(r.tmpdir, sizeof(r.tmpdir), "%s",
+	    path) != 0) {
+		fprintf(stderr, "pfsim: %s: %s\n", r.outdir, strerror(errno));
+		goto out;
+	}
+	if (mkdir(r.tmpdir, 0755) != 0) {
+		fprintf(stderr, "pfsim: %s: %s\n", r.tmpdir, strerror(errno));
+		r.tmpdir[0] = '\0';	/* not ours */
+		goto out;
+	}
+	if (marker_write(r.tmpdir, NULL) != 0) {
+		fprintf(stderr, "pfsim: %s/%s: %s\n", r.tmpdir, RUN_MARKER,
+		    strerror(errno));
+		goto out;
+	}
 	snprintf(path, sizeof(path), "%s/pcap", r.tmpdir);
-	if (mkdirs(path) != 0) {
+	if (mkdir(path, 0755) != 0) {
 		fprintf(stderr, "pfsim: %s: %s\n", path, strerror(errno));
 		goto out;
 	}
 
+	if (run_interrupted)
+		goto interrupted;
 	if (build_nets(&r, err, sizeof(err)) != 0)
 		goto usage;
-	for (i = 0; i < conf_nsections(r.conf); i++) {
+	for (i = 0; i < conf_nsections(r.conf) && !run_interrupted; i++) {
 		struct conf_section *s = conf_section_at(r.conf, i);
 		const struct model_type *mt = model_for(conf_type(s));
 
 		if (mt && mt->build(&r, s, err, sizeof(err)) != 0)
 			goto usage;
 	}
-	for (i = 0; pfsim_models[i]; i++)
+	for (i = 0; pfsim_models[i] && !run_interrupted; i++)
 		if (pfsim_models[i]->link &&
 		    pfsim_models[i]->link(&r, err, sizeof(err)) != 0)
 			goto usage;
+	if (run_interrupted)
+		goto interrupted;
 
 	snprintf(path, sizeof(path), "%s/timeseries.csv", r.tmpdir);
 	if ((r.ts = fopen(path, "w")) == NULL) {
@@ -1025,15 +1618,18 @@ run_main(const struct run_opts *o)
 			pfsim_models[i]->ts_header(&r, r.ts);
 	fputc('\n', r.ts);
 
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
 	r.wall0 = wall_now();
+	r.tty = isatty(2);
 	for (i = 0; pfsim_models[i]; i++)
 		if (pfsim_models[i]->start)
 			pfsim_models[i]->start(&r);
 	ev_init(&r.ts_ev, ts_sample, &r, NULL);
 	ev_schedule_bounded(r.w->q, &r.ts_ev, r.interval);
+	/* Slices of at most 1 ms simulated: a signal is seen soon even in a
+	 * heavy run. Where a slice ends changes no event. */
 	chunk = r.duration / 200 > 0 ? r.duration / 200 : 1;
+	if (chunk > NS_PER_MS)
+		chunk = NS_PER_MS;
 	for (t = 0; t < r.duration && !run_interrupted;) {
 		t = t + chunk < r.duration ? t + chunk : r.duration;
 		ev_run(r.w->q, t);
@@ -1041,25 +1637,34 @@ run_main(const struct run_opts *o)
 	}
 	world_enter(r.w, NULL);
 	if (run_interrupted) {
-		fprintf(stderr, "\npfsim: interrupted; no results written\n");
+		fprintf(stderr, "\npfsim: interrupted; no results written (%s "
+		    "at %.3f s simulated)\n", signal_name(run_interrupted),
+		    (double)world_now(r.w) / NS_PER_SEC);
+		said = 1;
 		goto out;
 	}
 	progress(&r, r.duration, 1);
 	for (i = 0; pfsim_models[i]; i++)
 		if (pfsim_models[i]->stop)
 			pfsim_models[i]->stop(&r);
-	if (fclose(r.ts) != 0) {
+	snprintf(path, sizeof(path), "%s/timeseries.csv", r.tmpdir);
+	if (fclose_err(r.ts) != 0) {
 		r.ts = NULL;
-		fprintf(stderr, "pfsim: writing timeseries.csv failed\n");
+		fprintf(stderr, "pfsim: writing %s: %s; no results written "
+		    "to %s\n", path, strerror(errno), r.outdir);
 		goto out;
 	}
 	r.ts = NULL;
 	wall = wall_now() - r.wall0;
-	if (finish_results(&r, wall) != 0) {
-		fprintf(stderr, "pfsim: writing results to %s failed: %s\n",
-		    r.outdir, strerror(errno));
+	phase = "while writing the results";
+	if (finish_results(&r, wall, err, sizeof(err)) != 0) {
+		if (run_interrupted)
+			goto interrupted;
+		fprintf(stderr, "%s; no results written to %s\n", err,
+		    r.outdir);
 		goto out;
 	}
+	r.tmpdir[0] = '\0';	/* it is the results directory now */
 	/* --quiet: nothing on stdout (the results are in the directory). */
 	if (o->quiet)
 		status = 0;
@@ -1071,18 +1676,29 @@ run_main(const struct run_opts *o)
 	}
 	if (o->dump_states && !o->quiet)
 		dump_states(r.outdir, o->json ? stderr : stdout);
+	errno = 0;
 	if (fflush(stdout) != 0 || ferror(stdout)) {
-		fprintf(stderr, "pfsim: writing the summary to stdout failed\n");
+		fprintf(stderr, "pfsim: writing the summary to stdout: %s (the "
+		    "results are in %s/)\n", strerror(errno != 0 ? errno : EIO),
+		    r.outdir);
 		status = 1;
 	}
+	goto out;
+interrupted:
+	fprintf(stderr, "\npfsim: interrupted; no results written (%s, "
+	    "%s)\n", signal_name(run_interrupted), phase);
+	said = 1;
 	goto out;
 usage:
 	fprintf(stderr, "%s\n", err);
 	status = 2;
 out:
+	if (run_interrupted && status != 0 && !said)
+		fprintf(stderr, "pfsim: interrupted; no results written (%s)\n",
+		    signal_name(run_interrupted));
 	if (r.ts)
 		fclose(r.ts);
-	close_captures(&r);
+	close_captures(&r, NULL, 0);
 	if (r.tmpdir[0])
 		rmtree(r.tmpdir);
 	/* Forget pending events while they all still exist: models free
@@ -1094,5 +1710,7 @@ out:
 			pfsim_models[i]->destroy(&r);
 	world_destroy(r.w);
 	conf_free(r.conf);
+	if (r.caught)
+		restore_signals(r.sigsaved);
 	return status;
 }

@@ -39,7 +39,9 @@ for d in queue loss nodest down; do
 	has "$S" "        \"$d\": 0,"
 done
 has "$S" '    "event_limit_drops": 0,'
-has "$S" '    "pkt_alloc_failures": 0'
+has "$S" '    "pkt_alloc_failures": 0,'
+has "$S" '    "capture_truncated": false,'
+[ -f "$T/r/.pfsim-results" ] || fail "no .pfsim-results marker"
 grep -q '"wall_seconds": [0-9]' "$S" || fail "no wall_seconds"
 ok "summary.json counts"
 
@@ -67,13 +69,15 @@ has "$C" "1,1000"
 ok "timeseries.csv: one row per 100 ms"
 
 # --json prints the same summary; --set reaches the model; an existing
-# directory is replaced as a whole (a stray file does not survive).
-touch "$T/r/stray"
-expect_rc 0 "$SIM" "$DEMO" --out "$T/r" --json --set demo.udp.rate=500pps
+# directory is replaced as a whole (the old run's pcaps do not survive a
+# run without captures).
+expect_rc 0 "$SIM" "$DEMO" --out "$T/r" --json --set demo.udp.rate=500pps \
+    --capture none
 cmp -s "$T/out" "$T/r/summary.json" || fail "--json differs from summary.json"
 has "$T/r/summary.json" '      "sent": 501,'
 sed -n '/^\[demo udp\]$/,$p' "$T/r/params.conf" >"$T/udp"
 has "$T/udp" "rate = 500pps"
-[ ! -e "$T/r/stray" ] || fail "old results directory merged, not replaced"
+[ ! -e "$T/r/pcap/udp-a-eth0.pcap" ] ||
+    fail "old results directory merged, not replaced"
 [ "$(tmpdirs "$T" r)" -eq 0 ] || fail "temporary directory left behind"
 ok "--json, --set and replacement of an old results directory"
