@@ -4,8 +4,9 @@
 # After sourcing, every function writes under $out/data and appends the
 # values it measures to $out/values.tsv (tools/page/render's table:
 # id fmt n median q1 q3 min max). SEEDS (default 10) and JOBS (empty or
-# "--jobs J") apply to every sweep; set SEEDS=N before a call to change
-# it for that call only.
+# "--jobs J") apply to every sweep and threshold (set SEEDS=N as a
+# command of its own: an assignment before a function call may or may
+# not outlast it, depending on the shell).
 
 sweep=${PFSIM_SWEEP:-$top/build/pfsim-sweep}
 pfsim=${PFSIM:-$top/build/pfsim}
@@ -16,7 +17,26 @@ data=$out/data
 vals_tsv=$out/values.tsv
 mkdir -p "$data"
 
-die() { echo "page: $*" >&2; exit 1; }
+# die MESSAGE: stop the measurement. Inside a pipeline or $(...) exit
+# ends only the subshell, so die also leaves $out/failed, which
+# page_done checks at the end.
+die()
+{
+	echo "page: $*" >&2
+	echo "$*" >>"$out/failed"
+	exit 1
+}
+rm -f "$out/failed"
+
+# page_done: fail when any die happened, even in a subshell.
+page_done()
+{
+	[ ! -s "$out/failed" ] || {
+		echo "page: the measurement failed:" >&2
+		sed 's/^/  /' "$out/failed" >&2
+		exit 1
+	}
+}
 
 # both KEY=V: --set for the same key on fwA and fwB.
 both() { echo "--set firewall.fwA.$1 --set firewall.fwB.$1"; }
@@ -64,11 +84,12 @@ sw()
 	}
 }
 
-# vals NAME COLUMN|.JQ [POINT]: one value per run of sweep NAME, as
-# "point seed value" (point: the varied values joined by '/'); a value
-# starting with '.' is a jq filter on the run's summary.json, anything
-# else a column of sweep.csv. With POINT, only that point's values, one
-# per line.
+# vals NAME COLUMN|JQ [POINT]: one value per run of sweep NAME, as
+# "point seed value" (point: the varied values joined by '/'); a plain
+# name (letters, digits, _) is a column of sweep.csv, anything else a jq
+# filter on the run's summary.json. An unknown column, a failed filter or
+# a value that is not a number stops the measurement. With POINT, only
+# that point's values, one per line.
 vals()
 {
 	awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "seed") s = i
@@ -77,10 +98,17 @@ vals()
 	      print $1, p, $s }' \
 	    "$data/$1/sweep.csv" | while read -r _run _point _seed; do
 		case $2 in
-		.*) _v=$(jq -r "$2" "$data/$1/runs/$_run/summary.json") ;;
+		*[!A-Za-z0-9_]*)
+			_v=$(jq -r "$2" "$data/$1/runs/$_run/summary.json") ||
+			    die "$1 run $_run: jq $2 failed" ;;
 		*) _v=$(awk -F, -v r="$_run" -v c="$2" 'NR == 1 {
-			for (i = 1; i <= NF; i++) if ($i == c) k = i; next }
-			$1 == r { print $k }' "$data/$1/sweep.csv") ;;
+			for (i = 1; i <= NF; i++) if ($i == c) k = i
+			if (!k) exit 1; next }
+			$1 == r { print $k }' "$data/$1/sweep.csv") ||
+			    die "$1: no column $2 in sweep.csv" ;;
+		esac
+		case $_v in
+		''|*[!0-9eE.+-]*) die "$1 run $_run: $2 is not a number: '$_v'" ;;
 		esac
 		echo "$_point $_seed $_v"
 	done | sort -k1,1 -k2,2n | if [ $# -ge 3 ]; then
