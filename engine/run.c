@@ -1255,6 +1255,7 @@ resolve_outdir(struct run *r, char *err, size_t errlen)
 	char real[PATH_MAX];
 	const char *base = strrchr(r->outdir, '/');
 	struct stat st;
+	size_t n;
 
 	base = base ? base + 1 : r->outdir;
 	if (strcmp(base, ".") != 0 && strcmp(base, "..") != 0 &&
@@ -1276,13 +1277,14 @@ resolve_outdir(struct run *r, char *err, size_t errlen)
 		    "replaces", r->outdir);
 		return -1;
 	}
-	if (strlen(real) >= sizeof(r->outdir)) {
+	n = strlen(real);
+	if (n >= sizeof(r->outdir)) {
 		snprintf(err, errlen, "pfsim: %s: its real path is %zu "
 		    "characters long; at most %zu are accepted", r->outdir,
-		    strlen(real), sizeof(r->outdir) - 1);
+		    n, sizeof(r->outdir) - 1);
 		return -1;
 	}
-	snprintf(r->outdir, sizeof(r->outdir), "%s", real);
+	memcpy(r->outdir, real, n + 1);
 	return 0;
 }
 
