@@ -1,0 +1,251 @@
+/*
+ * A run's summary: summary.json (also --json on stdout), the text report
+ * on stdout, and --dump-states.
+ */
+#include <dirent.h>
+#include <inttypes.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "json.h"
+#include "run_int.h"
+
+/* What firewalls put on the wire: forwarded data vs pfsync. */
+static void
+totals(struct run *r, uint64_t *dp, uint64_t *db, uint64_t *sp, uint64_t *sb)
+{
+	int i, k;
+
+	*dp = *db = *sp = *sb = 0;
+	for (i = 0; i < r->w->nnodes; i++) {
+		struct node *n = r->w->nodes[i];
+
+		if (n->kind != NODE_FIREWALL)
+			continue;
+		for (k = 0; k < n->nifs; k++) {
+			struct seg_stats *st = &n->ifs[k]->port->st;
+
+			*sp += st->tx_sync_frames;
+			*sb += st->tx_sync_bytes;
+			*dp += st->tx_frames - st->tx_sync_frames;
+			*db += st->tx_bytes - st->tx_sync_bytes;
+		}
+	}
+}
+
+static void
+print_totals(struct run *r)
+{
+	uint64_t dp, db, sp, sb;
+
+	totals(r, &dp, &db, &sp, &sb);
+	if (dp + sp == 0)
+		return;
+	printf("totals: firewalls forwarded %" PRIu64 " packets (%" PRIu64
+	    " bytes), sent %" PRIu64 " pfsync packets (%" PRIu64 " bytes): "
+	    "sync/data %.3f packets, %.3f bytes\n", dp, db, sp, sb,
+	    dp ? (double)sp / dp : 0, db ? (double)sb / db : 0);
+}
+
+static void
+write_totals(struct run *r, struct json *j)
+{
+	uint64_t dp, db, sp, sb;
+
+	totals(r, &dp, &db, &sp, &sb);
+	json_obj_begin(j, "totals");
+	json_uint(j, "data_packets", dp);
+	json_uint(j, "data_bytes", db);
+	json_uint(j, "sync_packets", sp);
+	json_uint(j, "sync_bytes", sb);
+	json_real(j, "sync_packet_ratio", dp ? (double)sp / dp : 0);
+	json_real(j, "sync_byte_ratio", db ? (double)sb / db : 0);
+	json_obj_end(j);
+}
+
+static void
+write_nets(struct run *r, struct json *j)
+{
+	int i;
+
+	json_arr_begin(j, "nets");
+	for (i = 0; i < r->w->nsegs; i++) {
+		struct segment *s = r->w->segs[i];
+
+		json_obj_begin(j, NULL);
+		json_str(j, "name", s->name);
+		json_uint(j, "tx_frames", s->st.tx_frames);
+		json_uint(j, "tx_bytes", s->st.tx_bytes);
+		json_uint(j, "rx_frames", s->st.rx_frames);
+		json_obj_begin(j, "drops");
+		json_uint(j, "queue", s->st.drop_queue);
+		json_uint(j, "loss", s->st.drop_loss);
+		json_uint(j, "nodest", s->st.drop_nodest);
+		json_uint(j, "down", s->st.drop_down);
+		json_uint(j, "toolong", s->st.drop_toolong);
+		json_obj_end(j);
+		json_obj_begin(j, "faults");
+		json_uint(j, "dup", s->st.fault_dup);
+		json_uint(j, "reorder", s->st.fault_reorder);
+		json_uint(j, "corrupt", s->st.fault_corrupt);
+		json_obj_end(j);
+		json_obj_end(j);
+	}
+	json_arr_end(j);
+}
+
+int
+run_write_summary(struct run *r, const char *path, double wall, bool tostdout)
+{
+	FILE *f = tostdout ? stdout : fopen(path, "w");
+	struct json *j;
+	int i, rv;
+
+	if (f == NULL)
+		return -1;
+	j = json_create(f);
+	json_obj_begin(j, NULL);
+	json_str(j, "scenario", r->name);
+	json_str(j, "version", run_version);
+	json_str(j, "backend", run_backend);
+	json_str_arr(j, "command", (const char *const *)r->o->argv,
+	    r->o->argv != NULL ? r->o->argc : 0);
+	json_uint(j, "seed", r->w->seed);
+	json_real(j, "sim_seconds", (double)world_now(r->w) / NS_PER_SEC);
+	json_real(j, "wall_seconds", wall);
+	for (i = 0; pfsim_models[i]; i++)
+		if (pfsim_models[i]->report_json)
+			pfsim_models[i]->report_json(r, j);
+	write_nets(r, j);
+	json_obj_begin(j, "engine");
+	json_uint(j, "events", ev_scheduled_total(r->w->q));
+	json_uint(j, "event_limit_drops", ev_limit_drops(r->w->q));
+	json_uint(j, "pkt_peak", pkt_pool_peak(r->w->pool));
+	json_uint(j, "pkt_alloc_failures", pkt_pool_failures(r->w->pool));
+	/* sim.capture_limit: where capturing stopped, if it did. */
+	json_uint(j, "capture_limit", r->capbudget.limit);
+	json_uint(j, "capture_bytes", r->capbudget.used);
+	json_bool(j, "capture_truncated", r->capbudget.skipped > 0);
+	json_uint(j, "capture_frames_skipped", r->capbudget.skipped);
+	json_real(j, "capture_stopped_s",
+	    (double)r->capbudget.stopped_ns / NS_PER_SEC);
+	json_obj_end(j);
+	write_totals(r, j);
+	json_obj_end(j);
+	rv = json_destroy(j);
+	if (!tostdout && run_fclose(f) != 0)
+		rv = -1;
+	return rv;
+}
+
+/* --dump-states: the firewalls' state tables (states-NODE.txt, written
+ * by the firewall model) in the results directory, after the summary (on
+ * stderr with --json, so stdout stays one JSON document). */
+void
+run_print_states(struct run *r, FILE *out)
+{
+	const char *dir = r->outdir;
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	char names[64][256], p[1400], buf[4096];
+	int n = 0, i, k;
+
+	if (d == NULL)
+		return;
+	while ((de = readdir(d)) != NULL && n < 64)
+		if (strncmp(de->d_name, "states-", 7) == 0)
+			snprintf(names[n++], sizeof(names[0]), "%s", de->d_name);
+	closedir(d);
+	/* readdir order is not stable: sort by name. */
+	for (i = 1; i < n; i++)
+		for (k = i; k > 0 && strcmp(names[k - 1], names[k]) > 0; k--) {
+			char t[256];
+
+			memcpy(t, names[k], sizeof(t));
+			memcpy(names[k], names[k - 1], sizeof(t));
+			memcpy(names[k - 1], t, sizeof(t));
+		}
+	for (i = 0; i < n; i++) {
+		FILE *f;
+		size_t got;
+
+		/* names[i] is at most 255: the bound tells the compiler so. */
+		snprintf(p, sizeof(p), "%s/%.255s", dir, names[i]);
+		if ((f = fopen(p, "r")) == NULL)
+			continue;
+		fprintf(out, "\n== %s\n", names[i]);
+		while ((got = fread(buf, 1, sizeof(buf), f)) > 0)
+			fwrite(buf, 1, got, out);
+		fclose(f);
+	}
+}
+
+/* One word of a command line as sh reads it back. */
+static void
+shell_word(FILE *f, const char *w)
+{
+	if (*w != '\0' && strspn(w, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLM"
+	    "NOPQRSTUVWXYZ0123456789_-+=,./:@%") == strlen(w)) {
+		fputs(w, f);
+		return;
+	}
+	fputc('\'', f);
+	for (; *w; w++) {
+		if (*w == '\'')
+			fputs("'\\''", f);
+		else if (*w == '\n')
+			fputc(' ', f);	/* one line, in a comment too */
+		else
+			fputc(*w, f);
+	}
+	fputc('\'', f);
+}
+
+/* "pfsim VERSION, backend builtin: COMMAND LINE" */
+static void
+print_provenance(struct run *r, FILE *f, const char *pfx)
+{
+	int i;
+
+	fprintf(f, "%spfsim %s, backend %s", pfx, run_version, run_backend);
+	if (r->o->argv != NULL && r->o->argc > 0) {
+		fputs(":", f);
+		for (i = 0; i < r->o->argc; i++) {
+			fputc(' ', f);
+			shell_word(f, r->o->argv[i]);
+		}
+	}
+	fputc('\n', f);
+}
+
+void
+run_print_human(struct run *r, double wall)
+{
+	int i;
+
+	printf("pfsim: %s, seed %" PRIu64 ", %.3f s simulated in %.2f s\n",
+	    r->name, r->w->seed, (double)world_now(r->w) / NS_PER_SEC, wall);
+	print_provenance(r, stdout, "");
+	for (i = 0; pfsim_models[i]; i++)
+		if (pfsim_models[i]->report_text)
+			pfsim_models[i]->report_text(r, stdout);
+	print_totals(r);
+	if (ev_limit_drops(r->w->q) > 0)
+		printf("warning: sim.ev_limit reached: %" PRIu64 " events "
+		    "could not be scheduled (engine.event_limit_drops)\n",
+		    ev_limit_drops(r->w->q));
+	if (pkt_pool_failures(r->w->pool) > 0)
+		printf("warning: sim.pkt_limit reached: %" PRIu64 " packets "
+		    "could not be allocated (engine.pkt_alloc_failures)\n",
+		    pkt_pool_failures(r->w->pool));
+	if (r->capbudget.skipped > 0)
+		printf("warning: sim.capture_limit reached (%" PRIu64 " bytes "
+		    "of pcaps): capturing stopped at %.6f s, %" PRIu64 " frames "
+		    "not captured (engine.capture_truncated)\n",
+		    r->capbudget.limit,
+		    (double)r->capbudget.stopped_ns / NS_PER_SEC,
+		    r->capbudget.skipped);
+	printf("results: %s/\n", r->outdir);
+}
