@@ -111,4 +111,24 @@ struct fw {
 	uint64_t	 ts_fwd, ts_drops, ts_pfsync, ts_pfdrops;
 };
 
+/* Every firewall node of world w, in creation order. */
+#define FOREACH_FW(fw, w, i)						\
+	for ((i) = 0; (i) < (w)->nnodes; (i)++)				\
+		if (((fw) = fw_of_node((w)->nodes[(i)])) != NULL)
+
+/* fw.c: the kernel of boot n; pf, then pfsync, on curvnet. */
+struct vnet	*fw_kern_create(struct fw *, int n);
+int		 fw_attach_modules(struct fw *, char *err, size_t errlen);
+
+/* fw_path.c: the NICs' receive and transmit ends, and a boot's hooks. */
+void		 fw_rx(struct iface *, struct pkt *, void *);
+int		 fw_nic_transmit(struct ifnet *, struct pkt *);
+void		 fw_kern_plug(struct fw *);
+
+/* fw_power.c */
+extern const char *const fw_power_names[];	/* by enum fw_power_what */
+void		 fw_power_ev(void *);
+void		 fw_power_off(struct fw *, int crash);
+void		 fw_drops_add(struct kern_drops *, const char *, uint64_t);
+
 #endif
