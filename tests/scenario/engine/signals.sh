@@ -91,7 +91,14 @@ ok "SIGHUP and SIGTERM at 9 moments each: nothing left, old results kept" \
 (trap '' HUP; exec "$SIM" "$S" --out "$T/r" --duration 1000s --quiet \
     >"$T/run.out" 2>"$T/run.err") &
 pid=$!
-sleep 0.5
+# Signal once the run is under way (its temporary directory exists), not
+# after a fixed sleep that a busy machine could outrun.
+i=0
+while [ "$(tmpdirs "$T" r)" -eq 0 ] && [ $i -lt 600 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+[ $i -lt 600 ] || fail "nohup run: no temporary directory within 60 s"
 kill -HUP $pid
 sleep 0.3
 kill -0 $pid 2>/dev/null || fail "an ignored SIGHUP stopped the run"

@@ -47,7 +47,7 @@ refused "/dev/null:0: cannot read: not a regular file" /dev/null
 ok "devices as the scenario"
 
 mkfifo "$T/fifo.conf" || fail "mkfifo"
-refused "$T/fifo.conf:0: cannot read: not a regular file" timeout 20 \
+refused "$T/fifo.conf:0: cannot read: not a regular file" timeout 120 \
     "$T/fifo.conf"
 ok "a FIFO as the scenario, without blocking"
 
@@ -97,7 +97,7 @@ fi
 mkfifo "$T/rules.fifo" || fail "mkfifo"
 with_rules_file rf_fifo.conf "$T/rules.fifo"
 refused "$T/rf_fifo.conf:10: firewall.fw.rules_file: cannot read $T/rules.fifo: not a regular file" \
-    timeout 20 "$T/rf_fifo.conf"
+    timeout 120 "$T/rf_fifo.conf"
 ok "a FIFO as rules_file, without blocking"
 
 : >"$T/empty.pf"
