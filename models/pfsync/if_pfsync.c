@@ -1270,6 +1270,8 @@ pfsync_in_bus(struct pfsync_pkt *pkt, struct mbuf *m, int offset, int count)
 		 */
 		if (V_pfsync->pv_conf.bulk_pace == PFSYNC_PACE_TICK) {
 			/* seed: limit / (PFSYNC_BULKPACKETS * sc_maxcount) */
+			/* pfsim: one state a packet at least: below it the
+			 * count was 0 and the division trapped (SIGFPE) */
 			perpkt = 1;
 			if (sc->sc_if.if_mtu >= PFSYNC_MINPKT +
 			    sizeof(struct pfsync_subheader) +
