@@ -11,7 +11,8 @@ const struct section_type *const *run_section_types(void);
 static void
 usage(FILE *f)
 {
-	int i;
+	const char *names[RUN_MAXTRACES];
+	int i, n;
 
 	fprintf(f,
 	    "usage: sim SCENARIO.conf [--set SECTION.NAME.KEY=VALUE]... "
@@ -27,8 +28,9 @@ usage(FILE *f)
 	    "Options take their value as --seed 3 or --seed=3. --quiet "
 	    "prints nothing\nbut errors (and the --trace lines asked for). "
 	    "--trace names: ");
-	for (i = 0; run_traces[i]; i++)
-		fprintf(f, "%s%s", i ? ", " : "", run_traces[i]);
+	n = run_trace_names(names, RUN_MAXTRACES);
+	for (i = 0; i < n; i++)
+		fprintf(f, "%s%s", i ? ", " : "", names[i]);
 	fputc('\n', f);
 }
 

@@ -19,6 +19,9 @@ struct run;
 
 struct model_type {
 	const struct section_type *st;
+	/* The --trace names this model asks run_trace() about,
+	 * NULL-terminated (NULL: none). */
+	const char *const *traces;
 	/* More parameter tables for the same section type (one per
 	 * module that adds keys to it), NULL-terminated. */
 	const struct section_type *more[4];
@@ -40,6 +43,14 @@ struct model_type {
 	int	(*report_files)(struct run *, const char *dir);
 	/* Optional: lines of the human summary on stdout. */
 	void	(*report_text)(struct run *, FILE *);
+	/* Optional: keys of summary.json's "totals" object (sums over
+	 * the model's nodes), and the line saying them after every
+	 * model's report_text. */
+	void	(*totals_json)(struct run *, struct json *);
+	void	(*totals_text)(struct run *, FILE *);
+	/* Optional, with --dump-states: the model's tables, after the
+	 * summary (the run's last output). */
+	void	(*dump_text)(struct run *, FILE *);
 	/* Optional: one interval row contribution for timeseries.csv
 	 * (comma-first: ",a,b"). */
 	void	(*ts_header)(struct run *, FILE *);
@@ -63,9 +74,8 @@ void			 run_set_model_data(struct run *,
  * after creating an interface; it opens the pcap if the mode wants it. */
 int			 run_capture_iface(struct run *, struct iface *,
 			    int is_sync);
-/* Options from the command line: --dump-states. */
-int			 run_dump_states(struct run *);
-/* Trace flags from --trace (e.g. "pf"): nonzero if enabled. */
+/* Trace flags from --trace (e.g. "pf", a name in the model's traces[]):
+ * nonzero if enabled. */
 int			 run_trace(struct run *, const char *what);
 /* Log a line prefixed with simulated time to stderr (trace output). */
 void			 run_log(struct run *, const char *fmt, ...)

@@ -86,7 +86,7 @@ segment_create(struct world *w, const char *name, const struct seg_params *p)
 }
 
 struct node *
-node_create(struct world *w, const char *name, enum node_kind kind)
+node_create(struct world *w, const char *name, const char *kind)
 {
 	struct node *n;
 
@@ -101,6 +101,12 @@ node_create(struct world *w, const char *name, enum node_kind kind)
 	n->id = w->nnodes;
 	w->nodes[w->nnodes++] = n;
 	return n;
+}
+
+bool
+node_is(const struct node *n, const char *kind)
+{
+	return n != NULL && n->kind != NULL && strcmp(n->kind, kind) == 0;
 }
 
 struct iface *
@@ -160,6 +166,13 @@ iface_set_rx(struct iface *ifp, iface_rx_fn fn, void *arg)
 {
 	ifp->rx = fn;
 	ifp->rx_arg = arg;
+}
+
+void
+iface_set_tx_tap(struct iface *ifp, iface_tx_fn fn, void *arg)
+{
+	ifp->tx_tap = fn;
+	ifp->tx_arg = arg;
 }
 
 uint32_t
@@ -263,12 +276,8 @@ port_start(struct port *pt)
 	pt->st.tx_bytes += p->len;
 	s->st.tx_frames++;
 	s->st.tx_bytes += p->len;
-	if (p->flags & PKT_F_SYNC) {
-		pt->st.tx_sync_frames++;
-		pt->st.tx_sync_bytes += p->len;
-		s->st.tx_sync_frames++;
-		s->st.tx_sync_bytes += p->len;
-	}
+	if (pt->ifp->tx_tap != NULL)
+		pt->ifp->tx_tap(pt->ifp, p, pt->ifp->tx_arg);
 	ev_schedule_bounded(w->q, &pt->tx_done, now + ser);
 	if (seg_lost(s)) {
 		seg_count_drop(pt, &pt->st.drop_loss, &s->st.drop_loss);

@@ -30,10 +30,11 @@ struct capture;
 
 /* The callee owns p. Runs in the receiving node's context. */
 typedef void (*iface_rx_fn)(struct iface *, struct pkt *p, void *arg);
+/* A frame the interface puts on the wire (counted, not yet delivered). */
+typedef void (*iface_tx_fn)(struct iface *, const struct pkt *p, void *arg);
 
 struct seg_stats {
 	uint64_t	tx_frames, tx_bytes;	/* frames put on the wire */
-	uint64_t	tx_sync_frames, tx_sync_bytes;	/* of which PKT_F_SYNC */
 	uint64_t	rx_frames, rx_bytes;	/* frames delivered to a port */
 	uint64_t	drop_queue;	/* transmit queue full */
 	uint64_t	drop_loss;	/* random loss */
@@ -91,6 +92,8 @@ struct iface {
 	struct port	*port;
 	iface_rx_fn	 rx;
 	void		*rx_arg;
+	iface_tx_fn	 tx_tap;	/* NULL = none */
+	void		*tx_arg;
 	struct capture	*cap;		/* NULL = not captured */
 	int		 cap_if;	/* interface id in a merged capture */
 };
@@ -104,12 +107,11 @@ struct route {
 	struct iface	*ifp;
 };
 
-enum node_kind { NODE_HOST, NODE_FIREWALL, NODE_ATTACKER };
-
 struct node {
 	struct world	*world;
 	char		 name[32];
-	enum node_kind	 kind;
+	const char	*kind;		/* the owning model's section type:
+				 * "host", "firewall", ... */
 	int		 id;
 	struct iface	*ifs[NODE_MAXIF];
 	int		 nifs;
@@ -156,11 +158,18 @@ world_now(const struct world *w)
 
 struct segment	*segment_create(struct world *, const char *name,
 		    const struct seg_params *);
-struct node	*node_create(struct world *, const char *name, enum node_kind);
+/* kind: the section type of the model that owns the node (a string that
+ * outlives the world); the engine only stores it. */
+struct node	*node_create(struct world *, const char *name, const char *kind);
+/* Is n owned by the model of section type kind? */
+bool		 node_is(const struct node *n, const char *kind);
 /* Attach a new interface of node n to segment s. MAC is derived from ids. */
 struct iface	*iface_create(struct node *n, const char *ifname,
 		    struct segment *s, uint32_t addr, uint8_t plen);
 void		 iface_set_rx(struct iface *, iface_rx_fn, void *arg);
+/* Tell fn of every frame ifp puts on the wire (the owner's own counts,
+ * e.g. of one kind of its traffic); NULL stops it. */
+void		 iface_set_tx_tap(struct iface *, iface_tx_fn, void *arg);
 
 /*
  * Hand a complete Ethernet frame to the wire. Returns 0 when queued, or an

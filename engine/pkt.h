@@ -25,9 +25,9 @@ struct pkt {
 	uint8_t		*data;		/* frame start (Ethernet header) */
 	uint32_t	 len;		/* frame length in bytes */
 	uint32_t	 flow;		/* flow id + 1 for accounting, 0 = none */
-	uint32_t	 flags;
-#define PKT_F_SYNC	0x0001		/* pfsync traffic (for totals) */
-#define PKT_F_PFGEN	0x0002		/* "pf generated": pf passes it untouched */
+	uint32_t	 flags;		/* the models' marks: the engine clears
+					 * them at alloc, copies them on clone
+					 * and never reads them */
 	simtime_t	 t_sent;	/* when the source handed it to the net */
 	simtime_t	 t_arrive;	/* engine: when it reaches the far port */
 	void		*rcvif;		/* receiving interface (struct iface *) */

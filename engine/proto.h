@@ -17,7 +17,6 @@
 #define IPPROTO_ICMP_	1
 #define IPPROTO_TCP_	6
 #define IPPROTO_UDP_	17
-#define IPPROTO_PFSYNC_	240
 
 struct eth_hdr {
 	uint8_t		dst[ETHER_ADDR_LEN];

@@ -26,9 +26,21 @@ static volatile sig_atomic_t run_interrupted;	/* the signal */
 const char run_version[] = PFSIM_VERSION;
 const char run_backend[] = "builtin";
 
-/* The names models ask run_trace() about ("pf": pf's BAD state lines,
- * "power": a firewall's crashes and reboots), and "all". */
-const char *const run_traces[] = { "all", "pf", "power", NULL };
+/* The --trace names: "all", then each model's traces[], in model order. */
+int
+run_trace_names(const char **out, int max)
+{
+	int i, k, n = 0;
+
+	if (n < max)
+		out[n++] = "all";
+	for (i = 0; pfsim_models[i]; i++)
+		for (k = 0; pfsim_models[i]->traces != NULL &&
+		    pfsim_models[i]->traces[k] != NULL; k++)
+			if (n < max)
+				out[n++] = pfsim_models[i]->traces[k];
+	return n;
+}
 
 static double
 wall_now(void)
@@ -90,20 +102,15 @@ run_set_model_data(struct run *r, const struct model_type *mt, void *d)
 		r->mdata[i] = d;
 }
 
-int
-run_dump_states(struct run *r)
-{
-	return r->o->dump_states;
-}
 
 static int
 trace_known(const char *name, size_t n)
 {
-	int i;
+	const char *names[RUN_MAXTRACES];
+	int i, nn = run_trace_names(names, RUN_MAXTRACES);
 
-	for (i = 0; run_traces[i]; i++)
-		if (strlen(run_traces[i]) == n &&
-		    strncmp(run_traces[i], name, n) == 0)
+	for (i = 0; i < nn; i++)
+		if (strlen(names[i]) == n && strncmp(names[i], name, n) == 0)
 			return 1;
 	return 0;
 }
@@ -112,9 +119,9 @@ trace_known(const char *name, size_t n)
 static int
 trace_check(const char *t, char *err, size_t errlen)
 {
-	const char *e;
+	const char *e, *names[RUN_MAXTRACES];
 	size_t n, len;
-	int i;
+	int i, nn;
 
 	for (; t != NULL; t = *e ? e + 1 : NULL) {
 		e = t + strcspn(t, ",");
@@ -123,9 +130,10 @@ trace_check(const char *t, char *err, size_t errlen)
 			continue;
 		len = (size_t)snprintf(err, errlen, "--trace %.*s: unknown "
 		    "name; known: ", (int)n, t);
-		for (i = 0; run_traces[i] && len < errlen; i++)
+		nn = run_trace_names(names, RUN_MAXTRACES);
+		for (i = 0; i < nn && len < errlen; i++)
 			len += (size_t)snprintf(err + len, errlen - len, "%s%s",
-			    i ? ", " : "", run_traces[i]);
+			    i ? ", " : "", names[i]);
 		return -1;
 	}
 	return 0;
@@ -138,9 +146,10 @@ run_trace(struct run *r, const char *what)
 	size_t n = strlen(what);
 
 	if (!trace_known(what, n)) {
-		/* --trace could not turn it on: add it to run_traces[]. */
+		/* --trace could not turn it on: add it to the model's
+		 * traces[]. */
 		fprintf(stderr, "pfsim: internal error: trace '%s' is not in "
-		    "run_traces[]\n", what);
+		    "any model's traces[]\n", what);
 		abort();
 	}
 
@@ -537,8 +546,13 @@ run_main(const struct run_opts *o)
 		run_print_human(&r, wall);
 		status = 0;
 	}
+	/* --dump-states: the models' tables (on stderr with --json, so
+	 * stdout stays one JSON document). */
 	if (o->dump_states && !o->quiet)
-		run_print_states(&r, o->json ? stderr : stdout);
+		for (i = 0; pfsim_models[i]; i++)
+			if (pfsim_models[i]->dump_text)
+				pfsim_models[i]->dump_text(&r,
+				    o->json ? stderr : stdout);
 	errno = 0;
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		fprintf(stderr, "pfsim: writing the summary to stdout: %s (the "

@@ -17,7 +17,7 @@ struct run_opts {
 	int		 nsets;
 	const char	*outdir;	/* NULL: results/<scenario name> */
 	const char	*capture;	/* NULL: the scenario's sim.capture */
-	const char	*trace;		/* "pf,power": names in run_traces[] */
+	const char	*trace;		/* "pf,power": run_trace_names() */
 	bool		 json, quiet, dump_states;
 	int		 argc;		/* the command line, as recorded in */
 	char *const	*argv;		/* summary.json (argv NULL: none) */
@@ -25,8 +25,10 @@ struct run_opts {
 
 /* Exit status: 0 ok, 1 failure while running, 2 usage/scenario error. */
 int	run_main(const struct run_opts *);
-/* What --trace accepts, NULL-terminated. */
-extern const char *const run_traces[];
+/* The --trace names ("all", then each model's), at most max into out;
+ * returns how many. */
+#define RUN_MAXTRACES	32
+int	run_trace_names(const char **out, int max);
 /* pfsim's version (git describe of the source tree at build time). */
 extern const char run_version[];
 /* The backend that runs the models: "builtin". */

@@ -78,6 +78,5 @@ int	run_finish_results(struct run *, double wall, char *err,
 int	run_write_summary(struct run *, const char *path, double wall,
 	    bool tostdout);
 void	run_print_human(struct run *, double wall);
-void	run_print_states(struct run *, FILE *out);
 
 #endif

@@ -2,7 +2,6 @@
  * A run's summary: summary.json (also --json on stdout), the text report
  * on stdout, and --dump-states.
  */
-#include <dirent.h>
 #include <inttypes.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -11,59 +10,6 @@
 
 #include "json.h"
 #include "run_int.h"
-
-/* What firewalls put on the wire: forwarded data vs pfsync. */
-static void
-totals(struct run *r, uint64_t *dp, uint64_t *db, uint64_t *sp, uint64_t *sb)
-{
-	int i, k;
-
-	*dp = *db = *sp = *sb = 0;
-	for (i = 0; i < r->w->nnodes; i++) {
-		struct node *n = r->w->nodes[i];
-
-		if (n->kind != NODE_FIREWALL)
-			continue;
-		for (k = 0; k < n->nifs; k++) {
-			struct seg_stats *st = &n->ifs[k]->port->st;
-
-			*sp += st->tx_sync_frames;
-			*sb += st->tx_sync_bytes;
-			*dp += st->tx_frames - st->tx_sync_frames;
-			*db += st->tx_bytes - st->tx_sync_bytes;
-		}
-	}
-}
-
-static void
-print_totals(struct run *r)
-{
-	uint64_t dp, db, sp, sb;
-
-	totals(r, &dp, &db, &sp, &sb);
-	if (dp + sp == 0)
-		return;
-	printf("totals: firewalls forwarded %" PRIu64 " packets (%" PRIu64
-	    " bytes), sent %" PRIu64 " pfsync packets (%" PRIu64 " bytes): "
-	    "sync/data %.3f packets, %.3f bytes\n", dp, db, sp, sb,
-	    dp ? (double)sp / dp : 0, db ? (double)sb / db : 0);
-}
-
-static void
-write_totals(struct run *r, struct json *j)
-{
-	uint64_t dp, db, sp, sb;
-
-	totals(r, &dp, &db, &sp, &sb);
-	json_obj_begin(j, "totals");
-	json_uint(j, "data_packets", dp);
-	json_uint(j, "data_bytes", db);
-	json_uint(j, "sync_packets", sp);
-	json_uint(j, "sync_bytes", sb);
-	json_real(j, "sync_packet_ratio", dp ? (double)sp / dp : 0);
-	json_real(j, "sync_byte_ratio", db ? (double)sb / db : 0);
-	json_obj_end(j);
-}
 
 static void
 write_nets(struct run *r, struct json *j)
@@ -132,54 +78,17 @@ run_write_summary(struct run *r, const char *path, double wall, bool tostdout)
 	json_real(j, "capture_stopped_s",
 	    (double)r->capbudget.stopped_ns / NS_PER_SEC);
 	json_obj_end(j);
-	write_totals(r, j);
+	/* "totals": what the models sum over their nodes. */
+	json_obj_begin(j, "totals");
+	for (i = 0; pfsim_models[i]; i++)
+		if (pfsim_models[i]->totals_json)
+			pfsim_models[i]->totals_json(r, j);
+	json_obj_end(j);
 	json_obj_end(j);
 	rv = json_destroy(j);
 	if (!tostdout && run_fclose(f) != 0)
 		rv = -1;
 	return rv;
-}
-
-/* --dump-states: the firewalls' state tables (states-NODE.txt, written
- * by the firewall model) in the results directory, after the summary (on
- * stderr with --json, so stdout stays one JSON document). */
-void
-run_print_states(struct run *r, FILE *out)
-{
-	const char *dir = r->outdir;
-	DIR *d = opendir(dir);
-	struct dirent *de;
-	char names[64][256], p[1400], buf[4096];
-	int n = 0, i, k;
-
-	if (d == NULL)
-		return;
-	while ((de = readdir(d)) != NULL && n < 64)
-		if (strncmp(de->d_name, "states-", 7) == 0)
-			snprintf(names[n++], sizeof(names[0]), "%s", de->d_name);
-	closedir(d);
-	/* readdir order is not stable: sort by name. */
-	for (i = 1; i < n; i++)
-		for (k = i; k > 0 && strcmp(names[k - 1], names[k]) > 0; k--) {
-			char t[256];
-
-			memcpy(t, names[k], sizeof(t));
-			memcpy(names[k], names[k - 1], sizeof(t));
-			memcpy(names[k - 1], t, sizeof(t));
-		}
-	for (i = 0; i < n; i++) {
-		FILE *f;
-		size_t got;
-
-		/* names[i] is at most 255: the bound tells the compiler so. */
-		snprintf(p, sizeof(p), "%s/%.255s", dir, names[i]);
-		if ((f = fopen(p, "r")) == NULL)
-			continue;
-		fprintf(out, "\n== %s\n", names[i]);
-		while ((got = fread(buf, 1, sizeof(buf), f)) > 0)
-			fwrite(buf, 1, got, out);
-		fclose(f);
-	}
 }
 
 /* One word of a command line as sh reads it back. */
@@ -231,7 +140,9 @@ run_print_human(struct run *r, double wall)
 	for (i = 0; pfsim_models[i]; i++)
 		if (pfsim_models[i]->report_text)
 			pfsim_models[i]->report_text(r, stdout);
-	print_totals(r);
+	for (i = 0; pfsim_models[i]; i++)
+		if (pfsim_models[i]->totals_text)
+			pfsim_models[i]->totals_text(r, stdout);
 	if (ev_limit_drops(r->w->q) > 0)
 		printf("warning: sim.ev_limit reached: %" PRIu64 " events "
 		    "could not be scheduled (engine.event_limit_drops)\n",

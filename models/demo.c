@@ -88,9 +88,9 @@ demo_build(struct run *r, struct conf_section *s, char *err, size_t errlen)
 	}
 	snprintf(d->name, sizeof(d->name), "%s", conf_name(s));
 	snprintf(nm, sizeof(nm), "%s-a", conf_name(s));
-	a = node_create(w, nm, NODE_HOST);
+	a = node_create(w, nm, "host");
 	snprintf(nm, sizeof(nm), "%s-b", conf_name(s));
-	b = node_create(w, nm, NODE_HOST);
+	b = node_create(w, nm, "host");
 	if (a == NULL || b == NULL) {
 		snprintf(err, errlen, "%s:%d: demo.%s: too many nodes",
 		    conf_path(run_conf(r)), conf_line(s, NULL), conf_name(s));

@@ -59,6 +59,32 @@ mod_pf_work(struct fw_pf_work *w)
 }
 
 static void
+mod_pf_status(struct fw *fw, uint32_t *states, uint32_t *hostid)
+{
+	struct pf_vnet *pv = fw_vnet(fw)->vnet_pf;
+
+	*states = pv != NULL ? pv->pf_status.states : 0;
+	*hostid = pv != NULL ? pv->pf_status.hostid : 0;
+}
+
+/*
+ * pf's most memory, for sim.mem_limit: a full state table (pf.states,
+ * each state a pf_state, one key and one key item from malloc, ~16
+ * bytes of malloc overhead each; no NAT, so one key) and the ruleset
+ * (its rules expanded and counted, not made: pf_rules_mem_estimate).
+ */
+static uint64_t
+mod_mem_estimate(const struct conf_section *sec)
+{
+	uint64_t per_state;
+
+	per_state = sizeof(struct pf_state) + sizeof(struct pf_state_key) +
+	    sizeof(struct pf_state_item) + 3 * 16;
+	return (uint64_t)conf_int(sec, "pf.states") * per_state +
+	    pf_rules_mem_estimate(sec);
+}
+
+static void
 mod_pf_report_json(struct fw *fw, struct json *j)
 {
 	pf_report_json(fw_vnet(fw), j);
@@ -79,17 +105,31 @@ mod_pfsync_work(struct fw_pfsync_work *w)
 	    &w->msgs_in);
 }
 
+/* Only in a run, where pfsync's keys are declared. */
+static const char *
+mod_pfsync_syncnet(struct fw *fw)
+{
+	return fw_conf(fw) != NULL ? conf_str(fw_conf(fw), "pfsync.syncdev") :
+	    "sync";
+}
+
 static void
 mod_pfsync_report_json(struct fw *fw, struct json *j)
 {
 	/* The configured engine; "pfsync.version" inside says what runs
-	 * now ("off" while the firewall is crashed, counters zero). Off,
-	 * fw wrote the version itself. */
-	if (fw_vnet(fw) != NULL)
-		json_str(j, "pfsync_version", fw_run(fw) != NULL ?
-		    conf_str(fw_conf(fw), "pfsync") :
-		    pfsync_version_name(fw_vnet(fw)));
+	 * now ("off" while the firewall is crashed, counters zero). */
+	json_str(j, "pfsync_version", fw_run(fw) != NULL ?
+	    conf_str(fw_conf(fw), "pfsync") :
+	    pfsync_version_name(fw_vnet(fw)));
 	pfsync_report_json(fw_vnet(fw), j);
+}
+
+/* pfctl -si and -ss -vv. */
+static int
+mod_states_text(struct fw *fw, FILE *f)
+{
+	return pf_write_info(fw_vnet(fw), f) != 0 ||
+	    pf_write_states(fw_vnet(fw), f) != 0 ? -1 : 0;
 }
 
 /* states-NODE.txt (pfctl -ss -vv, -si) and pfsync-NODE.txt (netstat). */
@@ -103,8 +143,7 @@ mod_report_files(struct fw *fw, const char *dir)
 	snprintf(path, sizeof(path), "%s/states-%s.txt", dir, fw_name(fw));
 	if ((f = fopen(path, "w")) == NULL)
 		return -1;
-	if (pf_write_info(fw_vnet(fw), f) != 0 ||
-	    pf_write_states(fw_vnet(fw), f) != 0)
+	if (mod_states_text(fw, f) != 0)
 		rv = -1;
 	if (fclose(f) != 0)
 		rv = -1;
@@ -164,13 +203,17 @@ const struct fw_modules fw_modules_default = {
 	.pf_test = pf_test,
 	.pf_drop_reason = pf_drop_reason,
 	.pf_work = mod_pf_work,
+	.pf_status = mod_pf_status,
+	.mem_estimate = mod_mem_estimate,
 	.pf_report_json = mod_pf_report_json,
 	.pfsync_attach = mod_pfsync_attach,
 	.pfsync_input = pfsync_input,
 	.pfsyncintr = pfsyncintr,
 	.pfsync_work = mod_pfsync_work,
+	.pfsync_syncnet = mod_pfsync_syncnet,
 	.pfsync_report_json = mod_pfsync_report_json,
 	.report_files = mod_report_files,
+	.states_text = mod_states_text,
 	.report_text = mod_report_text,
 	.departures = mod_departures,
 	.destroy = mod_destroy,
@@ -186,14 +229,21 @@ static const struct section_type pfsync_section = {
 	"firewall", true, true, pfsync_params
 };
 
+/* pf: pf's BAD state lines; power: a firewall's crashes and reboots. */
+static const char *const fw_traces[] = { "pf", "power", NULL };
+
 static const struct model_type fw_model = {
 	.st = &fw_section,
+	.traces = fw_traces,
 	.more = { &pf_section, &pfsync_section },
 	.build = fw_model_build,
 	.start = fw_model_start,
 	.stop = fw_model_stop,
 	.report_json = fw_model_report_json,
 	.report_text = fw_model_report_text,
+	.dump_text = fw_model_dump_text,
+	.totals_json = fw_model_totals_json,
+	.totals_text = fw_model_totals_text,
 	.report_files = fw_model_report_files,
 	.ts_header = fw_model_ts_header,
 	.ts_row = fw_model_ts_row,

@@ -262,7 +262,7 @@ atk_build(struct run *r, struct conf_section *s, char *err, size_t errlen)
 	if (world_find_node(w, a->name) != NULL)
 		return atk_err(a, "net", err, errlen,
 		    "a node of that name exists already");
-	if ((a->node = node_create(w, a->name, NODE_ATTACKER)) == NULL ||
+	if ((a->node = node_create(w, a->name, "attacker")) == NULL ||
 	    (a->ifp = iface_create(a->node, "eth0", a->seg, addr,
 	    addr ? 16 : 0)) == NULL)
 		return atk_err(a, "net", err, errlen,
@@ -390,7 +390,7 @@ atk_rx(struct iface *ifc, struct pkt *p, void *arg)
 	ip = pkt_ip(p);
 	hl = (uint32_t)(ip->vhl & 0x0f) * 4;
 	end = ETHER_HDR_LEN + ntohs(ip->len);
-	if (ip->p != IPPROTO_PFSYNC_ || end > p->len || hl < 20)
+	if (ip->p != IPPROTO_PFSYNC || end > p->len || hl < 20)
 		goto out;
 	off = ETHER_HDR_LEN + hl;
 	if (off + sizeof(*ph) > end)
@@ -492,7 +492,7 @@ atk_packet(struct attacker *a, u_int8_t action, int n, size_t rlen,
 	sh->action = PFSYNC_ACT_EOF;
 	sh->count = htons(1);
 	frame_ip4(p, a->ifp->mac, a->dmac, a->ifp->addr, a->dst,
-	    IPPROTO_PFSYNC_, a->ttl, a->ipid++, (uint32_t)plen);
+	    IPPROTO_PFSYNC, a->ttl, a->ipid++, (uint32_t)plen);
 	return p;
 }
 

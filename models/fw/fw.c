@@ -73,7 +73,7 @@ fw_addr(const struct fw *fw, const char *net)
 struct fw *
 fw_of_node(const struct node *n)
 {
-	if (n == NULL || n->kind != NODE_FIREWALL)
+	if (!node_is(n, FW_NODE_KIND))
 		return NULL;
 	return n->model;
 }
@@ -167,9 +167,8 @@ fw_add_route(struct fw *fw, const char *word)
 static int
 fw_is_syncnet(const struct fw *fw, const char *net)
 {
-	/* Only called in a run, where pfsync's keys are declared. */
-	const char *dev = fw->sec != NULL ?
-	    conf_str(fw->sec, "pfsync.syncdev") : "sync";
+	const char *dev = fw->mods.pfsync_syncnet != NULL ?
+	    fw->mods.pfsync_syncnet((struct fw *)fw) : "sync";
 
 	return strcmp(dev, net) == 0;
 }
@@ -199,6 +198,7 @@ fw_nic_attach(struct fw *fw, int i, const char *net, char *err,
 		return fw_err(fw, "nets", err, errlen,
 		    "cannot attach to net %s (too many ports)", net);
 	iface_set_rx(nic->iface, fw_rx, nic);
+	iface_set_tx_tap(nic->iface, fw_tx_tap, nic);
 	/* if_snd is enforced by kern_ether_output (ifq). */
 	iface_set_txq_limit(nic->iface, 0);
 	ifp->if_softc = nic;
@@ -380,7 +380,7 @@ fw_build(struct run *run, struct world *w, const char *name,
 	if (mods != NULL)
 		fw->mods = *mods;
 	for (i = 0; i < w->nnodes; i++)
-		if (w->nodes[i]->kind == NODE_FIREWALL)
+		if (node_is(w->nodes[i], FW_NODE_KIND))
 			fw->ordinal++;
 	snprintf(fw->hw, sizeof(fw->hw), "%s",
 	    sec != NULL ? conf_str(sec, "hw") : "2009");
@@ -417,7 +417,7 @@ fw_build(struct run *run, struct world *w, const char *name,
 	if (w->variability && sec != NULL)
 		kp.cost_spread = conf_real(sec, "cost.spread");
 
-	if ((fw->node = node_create(w, name, NODE_FIREWALL)) == NULL) {
+	if ((fw->node = node_create(w, name, FW_NODE_KIND)) == NULL) {
 		fw_err(fw, NULL, err, errlen, "too many nodes");
 		goto fail;
 	}
@@ -516,8 +516,11 @@ fw_destroy(struct fw *fw)
 		for (i = 0; i < fw->nnic; i++) {
 			ev_cancel(fw->w->q, &fw->nic[i].intr_ev);
 			pktq_purge(&fw->nic[i].ring);
-			if (fw->nic[i].iface != NULL)
+			if (fw->nic[i].iface != NULL) {
 				iface_set_rx(fw->nic[i].iface, NULL, NULL);
+				iface_set_tx_tap(fw->nic[i].iface, NULL,
+				    NULL);
+			}
 		}
 		CURVNET_RESTORE();
 		kern_vnet_destroy(fw->v);

@@ -93,6 +93,14 @@ struct fw_modules {
 	 * "congestion", "pf_memory", ...); NULL hook = "pf_block". */
 	const char	*(*pf_drop_reason)(void);
 	void		(*pf_work)(struct fw_pf_work *);
+	/* pf_status's state count and hostid, 0 while pf is not
+	 * attached (powered off). */
+	void		(*pf_status)(struct fw *, uint32_t *states,
+			    uint32_t *hostid);
+	/* Bytes pf and pfsync of a [firewall] section can take at most
+	 * (a full state table, the expanded ruleset), for sim.mem_limit;
+	 * called before anything is built. */
+	uint64_t	(*mem_estimate)(const struct conf_section *);
 	/* Writes "pf": {...} into the firewall's object. */
 	void		(*pf_report_json)(struct fw *, struct json *);
 
@@ -105,8 +113,11 @@ struct fw_modules {
 	/* if_pfsync.c: pfsyncintr (NETISR_PFSYNC). */
 	void		(*pfsyncintr)(void);
 	void		(*pfsync_work)(struct fw_pfsync_work *);
-	/* Writes "pfsync_version" and "pfsync": {...}; NULL hook =
-	 * "pfsync_version": "off". */
+	/* The net pfsync syncs over (--capture sync); NULL hook = "sync".
+	 * Called while the NICs attach, before pfsync_attach. */
+	const char	*(*pfsync_syncnet)(struct fw *);
+	/* Writes "pfsync_version" and "pfsync": {...}, also while the
+	 * firewall is off; NULL hook = "pfsync_version": "off". */
 	void		(*pfsync_report_json)(struct fw *, struct json *);
 
 	/* Optional: settings of this firewall that depart from the
@@ -121,6 +132,9 @@ struct fw_modules {
 	void		(*start)(struct fw *);
 	void		(*stop)(struct fw *);
 	void		(*destroy)(struct fw *);
+	/* Optional: the state table as states-NODE.txt has it, for
+	 * --dump-states. */
+	int		(*states_text)(struct fw *, FILE *);
 	/* Optional extra files and timeseries columns per firewall. */
 	int		(*report_files)(struct fw *, const char *dir);
 	void		(*ts_header)(struct fw *, FILE *);
@@ -131,6 +145,9 @@ struct fw_modules {
  * "ipintrq", "ifq", "nmbclust", "cost.*", "route"), terminated by a row
  * with key == NULL. The lead merges pf's and pfsync's rows in. */
 extern const struct param_spec fw_params[];
+
+/* The engine node kind of a firewall (its section type). */
+#define FW_NODE_KIND	"firewall"
 
 /*
  * Build firewall NAME of section sec: the engine node, the kernel, one
@@ -199,6 +216,9 @@ int	fw_model_report_files(struct run *, const char *dir);
 void	fw_model_ts_header(struct run *, FILE *);
 void	fw_model_ts_row(struct run *, FILE *);
 void	fw_model_report_text(struct run *, FILE *);
+void	fw_model_dump_text(struct run *, FILE *);
+void	fw_model_totals_json(struct run *, struct json *);
+void	fw_model_totals_text(struct run *, FILE *);
 void	fw_model_destroy(struct run *);
 /* Bytes a [firewall] section can take at most (sim.mem_limit). */
 uint64_t fw_model_mem_estimate(const struct conf_section *);

@@ -119,6 +119,19 @@ fw_nic_arm(struct fw_nic *nic)
 }
 
 /* A frame reaches the NIC (engine context: the firewall's vnet). */
+/* A frame on the wire: pfsync's own are counted apart (the totals). */
+void
+fw_tx_tap(struct iface *ifc, const struct pkt *p, void *arg)
+{
+	struct fw_nic *nic = arg;
+
+	(void)ifc;
+	if (p->flags & PKT_F_SYNC) {
+		nic->tx_sync_frames++;
+		nic->tx_sync_bytes += p->len;
+	}
+}
+
 void
 fw_rx(struct iface *ifc, struct pkt *p, void *arg)
 {

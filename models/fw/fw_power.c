@@ -13,7 +13,6 @@
 #include <string.h>
 
 #include "models/fw/fw_var.h"
-#include "models/pf/pfvar.h"		/* states and hostid for the record */
 
 /*
  * time_uptime when pf and pfsync come up after power-on: an OpenBSD 4.5
@@ -92,10 +91,8 @@ fw_power_off(struct fw *fw, int crash)
 		r->what = FW_PWR_CRASH;
 	}
 	CURVNET_SET(old);
-	if (r != NULL && old->vnet_pf != NULL) {
-		r->states = old->vnet_pf->pf_status.states;
-		r->hostid = old->vnet_pf->pf_status.hostid;
-	}
+	if (r != NULL && fw->mods.pf_status != NULL)
+		fw->mods.pf_status(fw, &r->states, &r->hostid);
 	fw->wall_off_ns = old->vnet_boot_wall_ns +
 	    (int64_t)ticks * old->vnet_tick_ns - now;
 	/* Detach pfsync and pf (the destroy hook): what they would still
@@ -143,6 +140,7 @@ fw_power_on(struct fw *fw, char *err, size_t errlen)
 	struct fw_power_rec *r = NULL;
 	simtime_t now = ev_now(fw->w->q);
 	int64_t k, up;
+	uint32_t states;
 	int rv;
 
 	if (fw->nrec < (int)nitems(fw->rec)) {
@@ -166,8 +164,8 @@ fw_power_on(struct fw *fw, char *err, size_t errlen)
 	rv = fw_attach_modules(fw, err, errlen);
 	if (rv == 0 && fw->mods.start != NULL)
 		fw->mods.start(fw);
-	if (r != NULL && v->vnet_pf != NULL)
-		r->hostid = v->vnet_pf->pf_status.hostid;
+	if (r != NULL && fw->mods.pf_status != NULL)
+		fw->mods.pf_status(fw, &states, &r->hostid);
 	CURVNET_RESTORE();
 	return rv;
 }

@@ -4,11 +4,12 @@
  * hooks over every firewall (summary JSON, text summary, extra files,
  * timeseries columns).
  */
+#include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "models/fw/fw_var.h"
-#include "models/pf/pfvar.h"		/* states for the timeseries */
 
 static simtime_t
 fw_elapsed(const struct fw *fw)
@@ -79,6 +80,20 @@ fw_drop_count_name(const struct fw *fw, const char *name)
 	return fw_drop_count(&d, name);
 }
 
+/* pf's state count now (0 while off or without pf). */
+static uint32_t
+fw_pf_states(struct fw *fw)
+{
+	uint32_t states = 0, hostid;
+
+	if (fw->powered && fw->mods.pf_status != NULL) {
+		CURVNET_SET(fw->v);
+		fw->mods.pf_status(fw, &states, &hostid);
+		CURVNET_RESTORE();
+	}
+	return states;
+}
+
 /* pfsync frames this firewall put on its wires, over the run. */
 static uint64_t
 fw_pfsync_sent(const struct fw *fw)
@@ -86,8 +101,8 @@ fw_pfsync_sent(const struct fw *fw)
 	uint64_t n = 0;
 	int k;
 
-	for (k = 0; k < fw->node->nifs; k++)
-		n += fw->node->ifs[k]->port->st.tx_sync_frames;
+	for (k = 0; k < fw->nnic; k++)
+		n += fw->nic[k].tx_sync_frames;
 	return n;
 }
 
@@ -163,15 +178,9 @@ fw_report_json(struct fw *fw, struct json *j)
 	json_obj_begin(j, NULL);
 	json_str(j, "name", fw->name);
 	json_str(j, "hw", fw->hw);
-	if (!fw->powered) {
-		/* Powered off: no pf, no pfsync (the last boot's counters
-		 * died with it). */
-		/* The configured engine (in a run, pfsync's key exists). */
-		json_str(j, "pfsync_version", fw->sec != NULL &&
-		    fw->run != NULL ? conf_str(fw->sec, "pfsync") : "off");
-		if (fw->mods.pfsync_report_json != NULL)
-			fw->mods.pfsync_report_json(fw, j);
-	} else if (fw->mods.pfsync_report_json != NULL)
+	/* Powered off: no pf, no pfsync (the last boot's counters died
+	 * with it); the hook says so. */
+	if (fw->mods.pfsync_report_json != NULL)
 		fw->mods.pfsync_report_json(fw, j);
 	else
 		json_str(j, "pfsync_version", "off");
@@ -375,8 +384,7 @@ fw_model_ts_row(struct run *r, FILE *f)
 		    (unsigned long long)(drops - fw->ts_drops),
 		    (unsigned long long)(pfd - fw->ts_pfdrops),
 		    (unsigned long long)(ps - fw->ts_pfsync),
-		    fw->powered && fw->v->vnet_pf != NULL ?
-		    fw->v->vnet_pf->pf_status.states : 0);
+		    fw_pf_states(fw));
 		fw->ts_t = now;
 		fw->ts_busy = busy;
 		fw->ts_fwd = fw->forwarded;
@@ -440,5 +448,83 @@ fw_model_report_text(struct run *r, FILE *f)
 				    "(seed: %s; %s)\n", d[k].key, d[k].value,
 				    d[k].seed, d[k].origin);
 		}
+	}
+}
+
+/* What the firewalls put on the wire: forwarded data vs pfsync. */
+static void
+fw_totals(struct run *r, uint64_t *dp, uint64_t *db, uint64_t *sp,
+    uint64_t *sb)
+{
+	struct world *w = run_world(r);
+	struct fw *fw;
+	int i, k;
+
+	*dp = *db = *sp = *sb = 0;
+	FOREACH_FW(fw, w, i) {
+		for (k = 0; k < fw->nnic; k++) {
+			const struct fw_nic *nic = &fw->nic[k];
+			const struct seg_stats *st = &nic->iface->port->st;
+
+			*sp += nic->tx_sync_frames;
+			*sb += nic->tx_sync_bytes;
+			*dp += st->tx_frames - nic->tx_sync_frames;
+			*db += st->tx_bytes - nic->tx_sync_bytes;
+		}
+	}
+}
+
+void
+fw_model_totals_json(struct run *r, struct json *j)
+{
+	uint64_t dp, db, sp, sb;
+
+	fw_totals(r, &dp, &db, &sp, &sb);
+	json_uint(j, "data_packets", dp);
+	json_uint(j, "data_bytes", db);
+	json_uint(j, "sync_packets", sp);
+	json_uint(j, "sync_bytes", sb);
+	json_real(j, "sync_packet_ratio", dp ? (double)sp / dp : 0);
+	json_real(j, "sync_byte_ratio", db ? (double)sb / db : 0);
+}
+
+void
+fw_model_totals_text(struct run *r, FILE *f)
+{
+	uint64_t dp, db, sp, sb;
+
+	fw_totals(r, &dp, &db, &sp, &sb);
+	if (dp + sp == 0)
+		return;
+	fprintf(f, "totals: firewalls forwarded %" PRIu64 " packets (%" PRIu64
+	    " bytes), sent %" PRIu64 " pfsync packets (%" PRIu64 " bytes): "
+	    "sync/data %.3f packets, %.3f bytes\n", dp, db, sp, sb,
+	    dp ? (double)sp / dp : 0, db ? (double)sb / db : 0);
+}
+
+static int
+fw_cmp_name(const void *a, const void *b)
+{
+	return strcmp((*(struct fw *const *)a)->name,
+	    (*(struct fw *const *)b)->name);
+}
+
+/* --dump-states: each firewall's states-NODE.txt, by name. */
+void
+fw_model_dump_text(struct run *r, FILE *out)
+{
+	struct world *w = run_world(r);
+	struct fw *fw, *fws[nitems(w->nodes)];
+	int i, n = 0;
+
+	FOREACH_FW(fw, w, i)
+		if (fw->mods.states_text != NULL)
+			fws[n++] = fw;
+	qsort(fws, (size_t)n, sizeof(fws[0]), fw_cmp_name);
+	for (i = 0; i < n; i++) {
+		fprintf(out, "\n== states-%s.txt\n", fws[i]->name);
+		CURVNET_SET(fws[i]->v);
+		(void)fws[i]->mods.states_text(fws[i], out);
+		CURVNET_RESTORE();
 	}
 }

@@ -62,6 +62,8 @@ struct fw_nic {
 	int		 armed;		/* asserted or scheduled, not taken */
 	struct kern_intr ih;
 	struct fw_nic_stats st;
+	/* pfsync frames put on the wire (fw_tx_tap), over the run. */
+	uint64_t	 tx_sync_frames, tx_sync_bytes;
 };
 
 struct fw {
@@ -122,6 +124,7 @@ int		 fw_attach_modules(struct fw *, char *err, size_t errlen);
 
 /* fw_path.c: the NICs' receive and transmit ends, and a boot's hooks. */
 void		 fw_rx(struct iface *, struct pkt *, void *);
+void		 fw_tx_tap(struct iface *, const struct pkt *, void *);
 int		 fw_nic_transmit(struct ifnet *, struct pkt *);
 void		 fw_kern_plug(struct fw *);
 

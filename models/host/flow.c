@@ -238,11 +238,11 @@ route_check(const struct flow *f, const struct flow_route *r, const char *key,
 		/* Only a firewall forwards; a host in a route would take the
 		 * frames and drop them (a flow of 0 pps, without a word). */
 		for (k = 0; k < 2; k++) {
-			if (r->via[k]->kind == NODE_FIREWALL)
+			if (node_is(r->via[k], "firewall"))
 				continue;
 			snprintf(err, errlen, "%s: %s is %s, not a firewall; "
 			    "expected 'FW FW', 'FW', hash or direct", key,
-			    r->via[k]->name, r->via[k]->kind == NODE_HOST ?
+			    r->via[k]->name, node_is(r->via[k], HOST_NODE_KIND) ?
 			    "a host" : "an attacker");
 			return -1;
 		}

@@ -59,7 +59,7 @@ host_create(struct world *w, const char *name, struct segment *seg,
 	h->tabmask = 63;
 	if ((h->tab = calloc(h->tabmask + 1, sizeof(*h->tab))) == NULL)
 		goto fail;
-	if ((h->node = node_create(w, name, NODE_HOST)) == NULL)
+	if ((h->node = node_create(w, name, HOST_NODE_KIND)) == NULL)
 		goto fail;
 	h->node->model = h;
 	if ((h->ifp = iface_create(h->node, "eth0", seg, addr, plen)) == NULL)
@@ -431,7 +431,7 @@ host_gateways(const struct host *h, struct iface **out, int max)
 	for (i = 0; i < w->nnodes && n < max; i++) {
 		const struct node *nd = w->nodes[i];
 
-		if (nd->kind != NODE_FIREWALL)
+		if (!node_is(nd, "firewall"))
 			continue;
 		for (k = 0; k < nd->nifs; k++) {
 			if (nd->ifs[k]->seg == h->ifp->seg) {

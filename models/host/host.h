@@ -254,6 +254,9 @@ void		 flow_route_str(const struct flow_route *, char *, size_t);
 void		 flow_report_json(const struct flow *, struct json *);
 
 /* The scenario sections. */
+/* The engine node kind of a host (its section type). */
+#define HOST_NODE_KIND	"host"
+
 extern const struct param_spec host_params[];
 extern const struct param_spec flow_params[];
 extern const struct section_type host_section, flow_section;

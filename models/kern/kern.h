@@ -327,6 +327,11 @@ void	 pool_setlowat(struct pool *, int);
 #define M_BCAST		0x0100
 #define M_MCAST		0x0200
 
+/* pfsim: marks on an engine frame (struct pkt's flags, which belong to
+ * the models) that outlive the mbuf. */
+#define PKT_F_SYNC	0x0001		/* pfsync traffic (fw's totals) */
+#define PKT_F_PFGEN	0x0002		/* "pf generated": pf passes it untouched */
+
 #define M_DONTWAIT	M_NOWAIT
 #define M_COPYALL	1000000000
 #define M_WAIT		M_WAITOK

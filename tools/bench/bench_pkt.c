@@ -115,7 +115,7 @@ main(int argc, char **argv)
 		return 1;
 	for (i = 0; i <= hops; i++) {
 		snprintf(name, sizeof(name), "n%d", i);
-		n[i] = node_create(c.w, name, NODE_HOST);
+		n[i] = node_create(c.w, name, "host");
 	}
 	for (i = 1; i <= hops; i++) {
 		struct segment *s;

@@ -26,3 +26,12 @@ run ok2 "$S/fault_crash_reboot.conf" --set "firewall.fwA.crash=3s 6s" \
 check "two crash/reboot cycles" \
     "$(fw ok2 fwA '[.power.events[].what] | length') == 4"
 check "forwards after the second reboot" "$(tsum ok2 fwA_forwarded_per_interval 7.5 10) > 0"
+# A firewall still off at the end: its object says each key once (the
+# configured pfsync engine, pfsync's zero counters, pf disabled).
+run off "$S/fault_crash_reboot.conf" --set firewall.fwA.reboot= \
+    --duration 4s
+check "off at the end: one pfsync_version per firewall" \
+    "$(grep -o '"pfsync_version"' "$T/off.json" | wc -l) == 2"
+check "off at the end: the configured engine" \
+    "\"$(fw off fwA .pfsync_version)\" == \"v5\""
+check "off at the end: pf disabled" "$(fw off fwA .pf.states) == 0"

@@ -130,7 +130,7 @@ lan_create(struct lan *l, const struct seg_params *sp, int n, size_t pktlim)
 	assert_non_null(l->s);
 	for (k = 0; k < n; k++) {
 		snprintf(name, sizeof(name), "n%d", k);
-		l->n[k] = node_create(l->w, name, NODE_HOST);
+		l->n[k] = node_create(l->w, name, "host");
 		assert_non_null(l->n[k]);
 		l->n[k]->ctx = &l->ctx[k];
 		l->i[k] = iface_create(l->n[k], "eth0", l->s,
@@ -627,8 +627,8 @@ test_routes_and_lookup(void **state)
 	struct world *w = world_create(1, 0, 0);
 	struct segment *a = segment_create(w, "a", &sp);
 	struct segment *b = segment_create(w, "b", &sp);
-	struct node *n = node_create(w, "r", NODE_FIREWALL);
-	struct node *h = node_create(w, "h", NODE_HOST);
+	struct node *n = node_create(w, "r", "firewall");
+	struct node *h = node_create(w, "h", "host");
 	struct iface *ia, *ib, *ih;
 	const struct route *rt;
 
@@ -729,9 +729,9 @@ test_ev_limit_does_not_wedge_port(void **state)
 	(void)state;
 	w = world_create(1, 0, 2);
 	s = segment_create(w, "x", &sp);
-	ia = iface_create(node_create(w, "a", NODE_HOST), "eth0", s,
+	ia = iface_create(node_create(w, "a", "host"), "eth0", s,
 	    0x0a000001, 24);
-	ib = iface_create(node_create(w, "b", NODE_HOST), "eth0", s,
+	ib = iface_create(node_create(w, "b", "host"), "eth0", s,
 	    0x0a000002, 24);
 	rxlog_reset(w);
 	iface_set_rx(ib, rx_record, &rxl);
@@ -774,6 +774,72 @@ test_destroy_with_frames_in_flight(void **state)
 	send_at(l.w, 0, l.i[0], l.i[1]->mac, 1514, 2);
 	ev_run(l.w->q, 20000);
 	assert_true(ev_count(l.w->q) > 0);
+	world_destroy(l.w);
+	rxlog_reset(NULL);
+}
+
+/* What a tx tap saw: frames, bytes, marked frames, the last time. */
+struct taplog {
+	int		 n, marked;
+	uint64_t	 bytes;
+	simtime_t	 last;
+	struct world	*w;
+};
+
+static void
+tap_record(struct iface *ifp, const struct pkt *p, void *arg)
+{
+	struct taplog *t = arg;
+
+	(void)ifp;
+	t->n++;
+	t->bytes += p->len;
+	if (p->flags & 0x0100)
+		t->marked++;
+	t->last = world_now(t->w);
+}
+
+/* The tap sees each frame once, as it goes on the wire (after the
+ * queue, not when dropped), with the model's marks; NULL stops it. */
+static void
+test_tx_tap(void **state)
+{
+	struct seg_params sp = { .rate_bps = 10000000, .delay_ns = 1000,
+	    .qlimit = 2 };
+	struct taplog t = { 0 };
+	struct pkt *p;
+	struct lan l;
+	int k, rv, refused = 0;
+
+	(void)state;
+	lan_create(&l, &sp, 2, 0);
+	t.w = l.w;
+	assert_true(node_is(l.n[0], "host"));
+	assert_false(node_is(l.n[0], "firewall"));
+	assert_false(node_is(NULL, "host"));
+	iface_set_tx_tap(l.i[0], tap_record, &t);
+	/* 10 Mbit/s: 100 bytes take 99.2 us on the wire; the third and
+	 * later frames sent at once find the queue full. */
+	for (k = 0; k < 5; k++) {
+		p = mkframe(l.w, l.i[0], l.i[1]->mac, 100, (uint32_t)k);
+		if (k == 1)
+			p->flags |= 0x0100;
+		rv = iface_output(l.i[0], p);
+		refused += rv != 0;
+	}
+	assert_int_equal(t.n, 1);	/* the first is on the wire now */
+	ev_run(l.w->q, NS_PER_SEC);
+	assert_int_equal(refused, 2);
+	assert_int_equal(t.n, 3);
+	assert_int_equal(t.marked, 1);
+	assert_int_equal(t.bytes, 300);
+	assert_int_equal(t.n, (int)l.i[0]->port->st.tx_frames);
+	assert_true(t.last > 0);
+	iface_set_tx_tap(l.i[0], NULL, NULL);
+	(void)send_at(l.w, 2 * NS_PER_SEC, l.i[0], l.i[1]->mac, 100, 9);
+	ev_run(l.w->q, 3 * NS_PER_SEC);
+	assert_int_equal(t.n, 3);
+	assert_int_equal(l.i[0]->port->st.tx_frames, 4);
 	world_destroy(l.w);
 	rxlog_reset(NULL);
 }
@@ -1022,6 +1088,7 @@ main(void)
 		cmocka_unit_test(test_group_copies_carry_arrival_time),
 		cmocka_unit_test(test_ev_limit_does_not_wedge_port),
 		cmocka_unit_test(test_destroy_with_frames_in_flight),
+		cmocka_unit_test(test_tx_tap),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -177,7 +177,7 @@ send_one(struct sender *s)
 	uh->dport = htons(9);
 	uh->len = htons(8 + 18);
 	frame_ip4(p, s->src->mac, s->dmac, s->src->addr, s->dst, s->proto,
-	    s->proto == IPPROTO_PFSYNC_ ? 255 : 64, (uint16_t)s->sent, 8 + 18);
+	    s->proto == IPPROTO_PFSYNC ? 255 : 64, (uint16_t)s->sent, 8 + 18);
 	s->sent++;
 	assert_int_equal(iface_output(s->src, p), 0);
 }
@@ -230,9 +230,9 @@ build(struct tctx *t, const char *text, const struct fw_modules *mods,
 	    sizeof(err));
 	if (t->fw == NULL)
 		fail_msg("%s", err);
-	t->hx = node_create(t->w, "hx", NODE_HOST);
-	t->hy = node_create(t->w, "hy", NODE_HOST);
-	t->hs = node_create(t->w, "hs", NODE_HOST);
+	t->hx = node_create(t->w, "hx", "host");
+	t->hy = node_create(t->w, "hy", "host");
+	t->hs = node_create(t->w, "hs", "host");
 	t->ifx = iface_create(t->hx, "eth0", t->x, 0x0a010201, 16);
 	t->ify = iface_create(t->hy, "eth0", t->y, 0x0a020201, 16);
 	t->ifs = iface_create(t->hs, "eth0", t->sync, 0x0a030201, 16);
@@ -431,7 +431,7 @@ test_fw_pfsync_input(void **state)
 	build(t, NULL, &mock_mods, 0);
 	/* A pfsync packet to the group, from a peer on the sync net. */
 	s->src = t->ifs;
-	s->proto = IPPROTO_PFSYNC_;
+	s->proto = IPPROTO_PFSYNC;
 	s->dst = 0xe00000f0;
 	ether_multicast_mac(s->dst, s->dmac);
 	s->limit = 1;

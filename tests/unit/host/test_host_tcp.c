@@ -177,7 +177,7 @@ add_router(struct tb *tb, const char *name)
 
 	rt->tb = tb;
 	rt->idx = tb->nr++;
-	rt->n = node_create(tb->w, name, NODE_FIREWALL);
+	rt->n = node_create(tb->w, name, "firewall");
 	assert_non_null(rt->n);
 	rt->ifs[0] = iface_create(rt->n, "em0", tb->sa, A_NET | (1 + k), 24);
 	rt->ifs[1] = iface_create(rt->n, "em1", tb->sb, B_NET | (1 + k), 24);

@@ -159,7 +159,7 @@ tt_create(uint64_t seed, bool variability, const struct host_timing *tm)
 	sp.mtu = 1500;
 	tt->seg = segment_create(tt->w, "a", &sp);
 	assert_non_null(tt->seg);
-	tt->peer = node_create(tt->w, "peer", NODE_FIREWALL);
+	tt->peer = node_create(tt->w, "peer", "firewall");
 	assert_non_null(tt->peer);
 	tt->pif = iface_create(tt->peer, "em0", tt->seg, PADDR, 24);
 	assert_non_null(tt->pif);

@@ -95,7 +95,7 @@ tnet_create(int n, u_int32_t state_limit, int ifq_maxlen)
 		fw->idx = i;
 		fw->deliver = 1;
 		snprintf(name, sizeof(name), "fw%c", 'A' + i);
-		fw->node = node_create(net->w, name, NODE_FIREWALL);
+		fw->node = node_create(net->w, name, "firewall");
 		assert(fw->node != NULL);
 		fw->addr = 0x0a000001 + (u_int32_t)i;	/* 10.0.0.1, ... */
 		fw->iface = iface_create(fw->node, "em0", net->seg, fw->addr,
