@@ -16,7 +16,12 @@ set -u
 SIM=${1:?usage: $0 PFSIM SRCDIR [--update]}
 SRC=${2:?usage: $0 PFSIM SRCDIR [--update]}
 MODE=${3:-check}
-TABLE=$SRC/tests/scenario/golden/digests.txt
+# Scenarios are named as from the top of the tree (params.conf and the
+# summary record the path as given), whatever the caller's directory.
+case $SIM in /*) ;; *) SIM=$(pwd)/$SIM ;; esac
+SRC=$(cd "$SRC" && pwd) || exit 1
+cd "$SRC" || exit 1
+TABLE=tests/scenario/golden/digests.txt
 T=$(mktemp -d "${TMPDIR:-/tmp}/pfsim-golden.XXXXXX") || exit 1
 trap 'rm -rf "$T"' EXIT
 trap 'exit 1' HUP INT TERM
@@ -31,7 +36,7 @@ digest()
 }
 
 : >"$T/got"
-for s in "$SRC"/scenarios/*.conf; do
+for s in scenarios/*.conf; do
 	n=$(basename "$s" .conf)
 	if ! $TO "$SIM" "$s" --out "$T/$n" >"$T/out" 2>"$T/err"; then
 		sed 's/^/  stderr: /' "$T/err" | head -20 >&2
@@ -70,5 +75,5 @@ if ! diff -u "$T/want" "$T/got" >"$T/diff"; then
 	grep '^[-+][^-+]' "$T/diff" >&2
 	exit 1
 fi
-echo "ok: $(wc -l <"$T/got") files of $(ls "$SRC"/scenarios/*.conf |
-    wc -l) scenarios byte-identical"
+echo "ok: $(wc -l <"$T/got") files of $(ls scenarios/*.conf | wc -l)" \
+    "scenarios byte-identical"
