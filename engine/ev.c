@@ -246,6 +246,12 @@ ev_now(const struct ev_queue *q)
 	return q->now;
 }
 
+simtime_t
+ev_next(const struct ev_queue *q)
+{
+	return q->n > 0 ? q->heap[0].at : SIMTIME_MAX;
+}
+
 size_t
 ev_count(const struct ev_queue *q)
 {

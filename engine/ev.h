@@ -71,6 +71,8 @@ ev_pending(const struct ev *ev)
 
 simtime_t	 ev_now(const struct ev_queue *);
 size_t		 ev_count(const struct ev_queue *);
+/* When the next event fires; SIMTIME_MAX when none is pending. */
+simtime_t	 ev_next(const struct ev_queue *);
 /* Run events with at <= until, then set now = until. Returns events run. */
 uint64_t	 ev_run(struct ev_queue *, simtime_t until);
 /* Switch the current context now (calls the hook if it differs). */

@@ -19,7 +19,7 @@ usage(FILE *f)
 	    "[--seed N]\n"
 	    "           [--duration TIME] [--out DIR] [--backend builtin]\n"
 	    "           [--capture all|sync|merged|none] [--trace NAME,...]\n"
-	    "           [--dump-states] [--json] [--quiet]\n"
+	    "           [--dump-states] [--json] [--quiet] [--realtime]\n"
 	    "       sim results/NAME/params.conf   run a run again\n"
 	    "       sim --params                   print every parameter\n"
 	    "       sim --version                  print pfsim's version\n"
@@ -37,6 +37,7 @@ usage(FILE *f)
 enum {
 	OPT_SET = 256, OPT_SEED, OPT_DURATION, OPT_OUT, OPT_CAPTURE, OPT_TRACE,
 	OPT_BACKEND, OPT_JSON, OPT_QUIET, OPT_DUMP, OPT_PARAMS, OPT_VERSION,
+	OPT_REALTIME,
 };
 
 static const struct option longopts[] = {
@@ -52,6 +53,7 @@ static const struct option longopts[] = {
 	{ "dump-states", no_argument,	    NULL, OPT_DUMP },
 	{ "params",	 no_argument,	    NULL, OPT_PARAMS },
 	{ "version",	 no_argument,	    NULL, OPT_VERSION },
+	{ "realtime",	 no_argument,	    NULL, OPT_REALTIME },
 	{ "help",	 no_argument,	    NULL, 'h' },
 	{ NULL,		 0,		    NULL, 0 }
 };
@@ -111,6 +113,14 @@ main(int argc, char **argv)
 			snprintf(buf[nbuf], sizeof(buf[nbuf]), "sim.%s=%s",
 			    c == OPT_SEED ? "seed" : "duration", optarg);
 			o.sets[o.nsets++] = buf[nbuf++];
+			break;
+		case OPT_REALTIME:
+			/* --realtime is --set sim.clock=realtime, in order. */
+			if (o.nsets == 64) {
+				fprintf(stderr, "sim: too many --set\n");
+				return 2;
+			}
+			o.sets[o.nsets++] = "sim.clock=realtime";
 			break;
 		case OPT_OUT:
 			o.outdir = optarg;

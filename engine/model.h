@@ -77,6 +77,13 @@ int			 run_capture_iface(struct run *, struct iface *,
 /* Trace flags from --trace (e.g. "pf", a name in the model's traces[]):
  * nonzero if enabled. */
 int			 run_trace(struct run *, const char *what);
+/* sim.clock = realtime: nonzero when simulated time follows the wall
+ * clock. Then a model may register a descriptor (a TAP device): fn(arg)
+ * runs whenever it is readable, at the queue's now (the arrival). 0, or
+ * -1 with errno (EINVAL: not realtime). Read in the build or link hook. */
+int			 run_realtime(const struct run *);
+int			 run_add_input(struct run *, int fd, void (*fn)(void *),
+			    void *arg);
 /* Log a line prefixed with simulated time to stderr (trace output). */
 void			 run_log(struct run *, const char *fmt, ...)
 			    __attribute__((format(printf, 2, 3)));

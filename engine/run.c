@@ -333,6 +333,11 @@ run_main(const struct run_opts *o)
 		goto usage;
 	r.duration = conf_int(r.sim, "duration");
 	r.interval = conf_int(r.sim, "interval");
+	if (strcmp(conf_str(r.sim, "clock"), "realtime") == 0 &&
+	    run_rt_create(&r) != 0) {
+		fprintf(stderr, "pfsim: %s\n", strerror(errno));
+		goto out;
+	}
 	snprintf(r.capmode, sizeof(r.capmode), "%s",
 	    o->capture ? o->capture : conf_str(r.sim, "capture"));
 	if (strcmp(r.capmode, "all") && strcmp(r.capmode, "sync") &&
@@ -502,11 +507,14 @@ run_main(const struct run_opts *o)
 	chunk = r.duration / 200 > 0 ? r.duration / 200 : 1;
 	if (chunk > NS_PER_MS)
 		chunk = NS_PER_MS;
-	for (t = 0; t < r.duration && !run_interrupted;) {
-		t = t + chunk < r.duration ? t + chunk : r.duration;
-		ev_run(r.w->q, t);
-		progress(&r, t, 0);
-	}
+	if (r.rt != NULL)
+		run_rt_loop(&r, run_stopped);
+	else
+		for (t = 0; t < r.duration && !run_interrupted;) {
+			t = t + chunk < r.duration ? t + chunk : r.duration;
+			ev_run(r.w->q, t);
+			progress(&r, t, 0);
+		}
 	world_enter(r.w, NULL);
 	if (run_interrupted) {
 		fprintf(stderr, "\npfsim: interrupted; no results written (%s "
@@ -587,6 +595,7 @@ out:
 			pfsim_models[i]->destroy(&r);
 	world_destroy(r.w);
 	conf_free(r.conf);
+	run_rt_destroy(&r);
 	if (r.caught)
 		restore_signals(r.sigsaved);
 	return status;

@@ -34,6 +34,14 @@ static const struct param_spec sim_params[] = {
 	    "run-to-run timing variation drawn from the seed (interrupt "
 	    "phases, CPU cost spread, host stack latency, flow starts); no: "
 	    "every source off, each model at its mean" },
+	{ "sim", "clock", PT_ENUM, 0, 0, "virtual", "virtual|realtime",
+	    "virtual: as fast as the machine goes, deterministic; realtime: "
+	    "simulated time follows the wall clock, so real programs "
+	    "(emulated hosts) can exchange frames with the run "
+	    "(engine/README.md, \"Real time\")" },
+	{ "sim", "lag_warn", PT_DURATION, 1000, 10LL * NS_PER_SEC, "1ms", NULL,
+	    "realtime: warn when the run's 99th percentile lag behind the "
+	    "wall clock exceeds this" },
 	{ NULL, NULL, 0, 0, 0, NULL, NULL, NULL }
 };
 

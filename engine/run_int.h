@@ -47,6 +47,7 @@ struct run {
 	int			 tty;		/* progress on stderr */
 	int			 caught;	/* sigsaved holds the old ones */
 	struct sigaction	 sigsaved[RUN_NSIGNALS];
+	struct realtime		*rt;		/* sim.clock = realtime */
 };
 
 /* run.c */
@@ -73,6 +74,14 @@ int	run_fclose(FILE *);
 int	run_close_captures(struct run *, char *err, size_t errlen);
 int	run_finish_results(struct run *, double wall, char *err,
 	    size_t errlen);
+
+/* realtime.c: sim.clock = realtime. */
+int	run_rt_create(struct run *);
+void	run_rt_destroy(struct run *);
+void	run_rt_loop(struct run *, int (*stop)(void));
+simtime_t run_rt_lag_quantile(const struct run *, double q);
+simtime_t run_rt_lag_max(const struct run *);
+uint64_t run_rt_batches(const struct run *);
 
 /* summary.c */
 int	run_write_summary(struct run *, const char *path, double wall,

@@ -77,6 +77,22 @@ run_write_summary(struct run *r, const char *path, double wall, bool tostdout)
 	json_uint(j, "capture_frames_skipped", r->capbudget.skipped);
 	json_real(j, "capture_stopped_s",
 	    (double)r->capbudget.stopped_ns / NS_PER_SEC);
+	if (r->rt != NULL) {
+		/* How far events ran behind the wall clock (realtime.c). */
+		json_obj_begin(j, "realtime");
+		json_uint(j, "batches", run_rt_batches(r));
+		json_real(j, "lag_max_ms",
+		    (double)run_rt_lag_max(r) / NS_PER_MS);
+		json_real(j, "lag_p99_ms",
+		    (double)run_rt_lag_quantile(r, 0.99) / NS_PER_MS);
+		json_real(j, "lag_median_ms",
+		    (double)run_rt_lag_quantile(r, 0.5) / NS_PER_MS);
+		json_real(j, "lag_warn_ms",
+		    (double)conf_int(r->sim, "lag_warn") / NS_PER_MS);
+		json_bool(j, "lagged", run_rt_lag_quantile(r, 0.99) >
+		    conf_int(r->sim, "lag_warn"));
+		json_obj_end(j);
+	}
 	json_obj_end(j);
 	/* "totals": what the models sum over their nodes. */
 	json_obj_begin(j, "totals");
@@ -143,6 +159,20 @@ run_print_human(struct run *r, double wall)
 	for (i = 0; pfsim_models[i]; i++)
 		if (pfsim_models[i]->totals_text)
 			pfsim_models[i]->totals_text(r, stdout);
+	if (r->rt != NULL) {
+		printf("realtime: %" PRIu64 " batches of events, lag behind "
+		    "the wall clock median %.3f ms, p99 %.3f ms, max %.3f ms\n",
+		    run_rt_batches(r),
+		    (double)run_rt_lag_quantile(r, 0.5) / NS_PER_MS,
+		    (double)run_rt_lag_quantile(r, 0.99) / NS_PER_MS,
+		    (double)run_rt_lag_max(r) / NS_PER_MS);
+		if (run_rt_lag_quantile(r, 0.99) > conf_int(r->sim, "lag_warn"))
+			printf("warning: the run fell behind real time: p99 "
+			    "lag %.3f ms > sim.lag_warn %.3f ms "
+			    "(engine.realtime.lagged)\n",
+			    (double)run_rt_lag_quantile(r, 0.99) / NS_PER_MS,
+			    (double)conf_int(r->sim, "lag_warn") / NS_PER_MS);
+	}
 	if (ev_limit_drops(r->w->q) > 0)
 		printf("warning: sim.ev_limit reached: %" PRIu64 " events "
 		    "could not be scheduled (engine.event_limit_drops)\n",
