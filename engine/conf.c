@@ -54,16 +54,6 @@ struct conf {
 };
 
 static void
-seterr(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
-
-static void
 nomem(void)
 {
 	fprintf(stderr, "pfsim: out of memory\n");
@@ -182,6 +172,64 @@ keyname(const struct conf_section *s, const char *key, char *buf, size_t len)
 		snprintf(buf, len, "%s.%s.%s", s->type, s->name, key);
 	else
 		snprintf(buf, len, "%s.%s", s->type, key);
+}
+
+static int
+conf_verror(char *err, size_t errlen, const char *file, int line,
+    const char *what, const char *fmt, va_list ap)
+{
+	char msg[512];
+	int n = 0;
+
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	if (err == NULL || errlen == 0)
+		return -1;
+	err[0] = '\0';
+	if (file != NULL && line >= 0)
+		n = snprintf(err, errlen, "%s:%d: ", file, line);
+	else if (file != NULL)
+		n = snprintf(err, errlen, "%s: ", file);
+	if (n >= 0 && (size_t)n < errlen && what != NULL)
+		n += snprintf(err + n, errlen - n, "%s: ", what);
+	if (n >= 0 && (size_t)n < errlen)
+		snprintf(err + n, errlen - n, "%s", msg);
+	return -1;
+}
+
+int
+conf_error(char *err, size_t errlen, const char *file, int line,
+    const char *what, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	conf_verror(err, errlen, file, line, what, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+int
+conf_key_error(char *err, size_t errlen, const struct conf_section *s,
+    const char *key, const char *fmt, ...)
+{
+	char kn[160];
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (s == NULL)
+		conf_verror(err, errlen, NULL, -1, key, fmt, ap);
+	else {
+		if (key == NULL && s->name[0])
+			snprintf(kn, sizeof(kn), "%s.%s", s->type, s->name);
+		else if (key == NULL)
+			snprintf(kn, sizeof(kn), "%s", s->type);
+		else
+			keyname(s, key, kn, sizeof(kn));
+		conf_verror(err, errlen, s->conf->path, conf_line(s, key), kn,
+		    fmt, ap);
+	}
+	va_end(ap);
+	return -1;
 }
 
 static char *
@@ -312,6 +360,61 @@ param_parse(enum param_type t, const char *text, int64_t *iv, double *rv)
 	*rv = d;
 	*iv = (int64_t)llround(d);
 	return 0;
+}
+
+const struct param_spec *
+param_find(const struct param_spec *params, const char *key)
+{
+	const struct param_spec *ps;
+
+	for (ps = params; ps && ps->key; ps++)
+		if (strcmp(ps->key, key) == 0)
+			return ps;
+	return NULL;
+}
+
+/* The default text of a declared key with a default, else abort. */
+static const struct param_spec *
+param_default_spec(const struct param_spec *params, const char *key)
+{
+	const struct param_spec *ps = param_find(params, key);
+
+	if (ps == NULL || ps->def == NULL) {
+		fprintf(stderr, "pfsim: internal error: %s is not a declared "
+		    "parameter with a default\n", key);
+		abort();
+	}
+	return ps;
+}
+
+int64_t
+param_default_int(const struct param_spec *params, const char *key)
+{
+	const struct param_spec *ps = param_default_spec(params, key);
+	int64_t iv;
+	double rv;
+
+	if (param_parse(ps->type, ps->def, &iv, &rv) != 0)
+		return 0;
+	return iv;
+}
+
+double
+param_default_real(const struct param_spec *params, const char *key)
+{
+	const struct param_spec *ps = param_default_spec(params, key);
+	int64_t iv;
+	double rv;
+
+	if (param_parse(ps->type, ps->def, &iv, &rv) != 0)
+		return 0;
+	return rv;
+}
+
+const char *
+param_default_str(const struct param_spec *params, const char *key)
+{
+	return param_default_spec(params, key)->def;
 }
 
 static const char *
@@ -562,8 +665,8 @@ parse_header(struct conf *c, char *p, int line, struct conf_section **cur,
 	const struct section_type *st;
 
 	if (end == NULL || *trim(end + 1) != '\0') {
-		seterr(err, errlen, "%s:%d: malformed section header", c->path,
-		    line);
+		conf_error(err, errlen, c->path, line, NULL,
+		    "malformed section header");
 		return -1;
 	}
 	*end = '\0';
@@ -575,32 +678,32 @@ parse_header(struct conf *c, char *p, int line, struct conf_section **cur,
 		*name++ = '\0';
 	name = trim(name);
 	if ((st = type_find(c->types, type)) == NULL) {
-		seterr(err, errlen, "%s:%d: unknown section [%s]", c->path,
-		    line, type);
+		conf_error(err, errlen, c->path, line, NULL,
+		    "unknown section [%s]", type);
 		return -1;
 	}
 	if (st->named && *name == '\0') {
-		seterr(err, errlen, "%s:%d: section [%s] needs a name, like "
-		    "[%s NAME]", c->path, line, type, type);
+		conf_error(err, errlen, c->path, line, NULL, "section [%s] "
+		    "needs a name, like [%s NAME]", type, type);
 		return -1;
 	}
 	if (!st->named && *name != '\0') {
-		seterr(err, errlen, "%s:%d: section [%s] takes no name",
-		    c->path, line, type);
+		conf_error(err, errlen, c->path, line, NULL,
+		    "section [%s] takes no name", type);
 		return -1;
 	}
 	if (strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 	    "0123456789_-") != strlen(name) || strlen(name) > 31) {
-		seterr(err, errlen, "%s:%d: [%s %s]: a name is one word of at "
-		    "most 31 letters, digits, '_' or '-'", c->path, line, type,
-		    name);
+		conf_error(err, errlen, c->path, line, NULL, "[%s %s]: a name "
+		    "is one word of at most 31 letters, digits, '_' or '-'",
+		    type, name);
 		return -1;
 	}
 	if ((*cur = conf_find(c, type, name)) != NULL ||
 	    (!st->multi && (*cur = conf_find(c, type, NULL)) != NULL)) {
-		seterr(err, errlen, "%s:%d: duplicate section [%s%s%s] "
-		    "(first at line %d)", c->path, line, type, *name ? " " : "",
-		    name, (*cur)->line);
+		conf_error(err, errlen, c->path, line, NULL, "duplicate "
+		    "section [%s%s%s] (first at line %d)", type,
+		    *name ? " " : "", name, (*cur)->line);
 		return -1;
 	}
 	*cur = section_add(c, type, name, line);
@@ -613,11 +716,12 @@ apply_like(struct conf *c, struct conf_section *s, const char *other,
 {
 	struct conf_section *o = conf_find(c, s->type, other);
 	struct kv *kv;
+	char kn[160];
 
 	if (o == NULL || o == s) {
-		seterr(err, errlen, "%s:%d: %s.%s.like: no earlier [%s %s]",
-		    c->path, line, s->type, s->name, s->type, other);
-		return -1;
+		keyname(s, "like", kn, sizeof(kn));
+		return conf_error(err, errlen, c->path, line, kn,
+		    "no earlier [%s %s]", s->type, other);
 	}
 	for (kv = o->kvs; kv; kv = kv->next) {
 		struct kv *mine = kv_find(s, kv->key);
@@ -643,9 +747,8 @@ set_key(struct conf *c, struct conf_section *s, const char *key,
 		where = "--set";
 	if (strcmp(key, "like") == 0 && line > 0) {
 		if (s->name[0] == '\0') {
-			seterr(err, errlen, "%s:%d: %s: [%s] cannot use like",
-			    where, line, kn, s->type);
-			return -1;
+			return conf_error(err, errlen, where, line, kn,
+			    "[%s] cannot use like", s->type);
 		}
 		return apply_like(c, s, val, line, err, errlen);
 	}
@@ -661,26 +764,17 @@ set_key(struct conf *c, struct conf_section *s, const char *key,
 		} else
 			snprintf(msg, sizeof(msg), "unknown key (see ./sim "
 			    "--params)");
-		if (line)
-			seterr(err, errlen, "%s:%d: %s: %s", where, line, kn,
-			    msg);
-		else
-			seterr(err, errlen, "%s: %s: %s", where, kn, msg);
-		return -1;
+		return conf_error(err, errlen, where, line ? line : -1, kn,
+		    "%s", msg);
 	}
 	if (check_value(ps, val, msg, sizeof(msg)) != 0) {
-		if (line)
-			seterr(err, errlen, "%s:%d: %s: %s", where, line, kn,
-			    msg);
-		else
-			seterr(err, errlen, "%s: %s: %s", where, kn, msg);
-		return -1;
+		return conf_error(err, errlen, where, line ? line : -1, kn,
+		    "%s", msg);
 	}
 	if ((kv = kv_find(s, key)) != NULL) {
 		if (!kv->from_like && !override) {
-			seterr(err, errlen, "%s:%d: %s: duplicate key (first "
-			    "at line %d)", where, line, kn, kv->line);
-			return -1;
+			return conf_error(err, errlen, where, line, kn,
+			    "duplicate key (first at line %d)", kv->line);
 		}
 		/* --set (line 0) keeps the key's line in the file, so that
 		 * later errors about the value still name a real line. */
@@ -756,19 +850,19 @@ conf_parse(const char *name, const char *text,
 			continue;
 		}
 		if ((eq = strchr(p, '=')) == NULL) {
-			seterr(err, errlen, "%s:%d: expected 'key = value' or "
-			    "'[section]'", name, lineno);
+			conf_error(err, errlen, name, lineno, NULL,
+			    "expected 'key = value' or '[section]'");
 			goto fail;
 		}
 		*eq = '\0';
 		if (cur == NULL) {
-			seterr(err, errlen, "%s:%d: %s: key outside a section",
-			    name, lineno, trim(p));
+			conf_error(err, errlen, name, lineno, trim(p),
+			    "key outside a section");
 			goto fail;
 		}
 		if (*trim(p) == '\0') {
-			seterr(err, errlen, "%s:%d: missing key before '='",
-			    name, lineno);
+			conf_error(err, errlen, name, lineno, NULL,
+			    "missing key before '='");
 			goto fail;
 		}
 		if (set_key(c, cur, trim(p), trim(eq + 1), lineno, 0, err,
@@ -779,8 +873,9 @@ conf_parse(const char *name, const char *text,
 	/* An empty file (or /dev/null, or comments only) is a mistake, not
 	 * a world of defaults with nothing in it. */
 	if (c->n == 0) {
-		seterr(err, errlen, "%s:0: no sections: the scenario is empty "
-		    "or only comments (see scenarios/ for examples)", name);
+		conf_error(err, errlen, name, 0, NULL, "no sections: the "
+		    "scenario is empty or only comments (see scenarios/ for "
+		    "examples)");
 		goto fail;
 	}
 	free(buf);
@@ -886,15 +981,16 @@ conf_load(const char *path, const struct section_type *const *types,
 
 	if ((e = conf_read_file(path, CONF_MAXSIZE, &text, &n)) != 0) {
 		if (e == EFBIG)
-			seterr(err, errlen, "%s:0: cannot read: larger than "
-			    "16 MB", path);
+			conf_error(err, errlen, path, 0, "cannot read",
+			    "larger than 16 MB");
 		else
-			seterr(err, errlen, "%s:0: cannot read: %s", path,
+			conf_error(err, errlen, path, 0, "cannot read", "%s",
 			    conf_read_strerror(e));
 		return NULL;
 	}
 	if (memchr(text, '\0', n) != NULL) {
-		seterr(err, errlen, "%s:0: cannot read: binary file", path);
+		conf_error(err, errlen, path, 0, "cannot read",
+		    "binary file");
 		free(text);
 		return NULL;
 	}
@@ -941,32 +1037,34 @@ conf_set(struct conf *c, const char *assign, char *err, size_t errlen)
 	int rv = -1;
 
 	if (eq == NULL) {
-		seterr(err, errlen, "--set %s: expected SECTION.NAME.KEY=VALUE",
-		    assign);
+		conf_error(err, errlen, NULL, -1, NULL,
+		    "--set %s: expected SECTION.NAME.KEY=VALUE", assign);
 		goto out;
 	}
 	/* A scenario file could not hold it (params.conf must). */
 	if (strchr(eq, '#') != NULL) {
-		seterr(err, errlen, "--set %s: a value cannot hold '#' (it "
-		    "starts a comment in scenario files)", assign);
+		conf_error(err, errlen, NULL, -1, NULL, "--set %s: a value "
+		    "cannot hold '#' (it starts a comment in scenario files)",
+		    assign);
 		goto out;
 	}
 	*eq = '\0';
 	type = trim(buf);
 	if ((name = strchr(type, '.')) == NULL) {
-		seterr(err, errlen, "--set %s: expected SECTION.NAME.KEY=VALUE",
-		    assign);
+		conf_error(err, errlen, NULL, -1, NULL,
+		    "--set %s: expected SECTION.NAME.KEY=VALUE", assign);
 		goto out;
 	}
 	*name++ = '\0';
 	if ((st = type_find(c->types, type)) == NULL) {
-		seterr(err, errlen, "--set: unknown section [%s]", type);
+		conf_error(err, errlen, "--set", -1, NULL,
+		    "unknown section [%s]", type);
 		goto out;
 	}
 	if (st->named) {
 		if ((key = strchr(name, '.')) == NULL) {
-			seterr(err, errlen, "--set %s: expected %s.NAME.KEY="
-			    "VALUE", assign, type);
+			conf_error(err, errlen, NULL, -1, NULL, "--set %s: "
+			    "expected %s.NAME.KEY=VALUE", assign, type);
 			goto out;
 		}
 		*key++ = '\0';
@@ -976,8 +1074,8 @@ conf_set(struct conf *c, const char *assign, char *err, size_t errlen)
 	}
 	if ((s = conf_find(c, type, name)) == NULL) {
 		if (st->named) {
-			seterr(err, errlen, "--set: no section [%s %s] in %s",
-			    type, name, c->path);
+			conf_error(err, errlen, "--set", -1, NULL,
+			    "no section [%s %s] in %s", type, name, c->path);
 			goto out;
 		}
 		s = section_add(c, type, "", 0);
@@ -994,7 +1092,6 @@ conf_finish(struct conf *c, char *err, size_t errlen)
 	const struct section_type *const *t;
 	const struct param_spec *ps;
 	int i;
-	char kn[160];
 
 	/* Unnamed, single sections exist implicitly (defaults). */
 	for (t = c->types; *t; t++)
@@ -1009,10 +1106,8 @@ conf_finish(struct conf *c, char *err, size_t errlen)
 			for (ps = (*t)->params; ps && ps->key; ps++) {
 				if (ps->def != NULL || kv_find(s, ps->key))
 					continue;
-				keyname(s, ps->key, kn, sizeof(kn));
-				seterr(err, errlen, "%s:%d: %s: missing "
-				    "required key", c->path, s->line, kn);
-				return -1;
+				return conf_key_error(err, errlen, s, ps->key,
+				    "missing required key");
 			}
 		}
 	}

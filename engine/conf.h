@@ -123,6 +123,42 @@ int		 conf_list_len(const struct conf_section *, const char *key);
 const char	*conf_list_at(const struct conf_section *, const char *key,
 		    int i, char *buf, size_t len);
 
+/*
+ * Scenario errors, the one way every model words them. conf_error writes
+ * "FILE:LINE: WHAT: message" into err: without ":LINE" when line is
+ * negative (a value from --set, FILE "--set"), without "FILE:LINE: " when
+ * file is NULL, without "WHAT: " when what is NULL. conf_key_error
+ * names a key of a section: "FILE:LINE: TYPE.NAME.KEY: message" (or
+ * "sim.KEY"), where LINE is the key's line, or the section header's when
+ * the scenario does not set the key; key NULL names the section itself
+ * ("firewall.fwA"). With s NULL (a model built without a scenario) it
+ * writes "KEY: message". Both return -1, for "return conf_key_error(...)".
+ */
+int		 conf_error(char *err, size_t errlen, const char *file,
+		    int line, const char *what, const char *fmt, ...)
+		    __attribute__((format(printf, 6, 7)));
+int		 conf_key_error(char *err, size_t errlen,
+		    const struct conf_section *s, const char *key,
+		    const char *fmt, ...)
+		    __attribute__((format(printf, 5, 6)));
+
+/*
+ * A declared key's default, from its table (params ends with key ==
+ * NULL), parsed as the key's type: what a section that does not set the
+ * key reads through conf_int, conf_real or conf_str. For models that
+ * also run without a scenario (unit tests), so that the table stays the
+ * one place a default is written. An undeclared key, or a required one
+ * (no default), aborts: it is a programming error.
+ */
+const struct param_spec *param_find(const struct param_spec *params,
+		    const char *key);
+int64_t		 param_default_int(const struct param_spec *params,
+		    const char *key);
+double		 param_default_real(const struct param_spec *params,
+		    const char *key);
+const char	*param_default_str(const struct param_spec *params,
+		    const char *key);
+
 /* Parse a value of type t (used by models for profile tables too). */
 int		 param_parse(enum param_type, const char *text, int64_t *iv,
 		    double *rv);

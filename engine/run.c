@@ -356,11 +356,11 @@ run_main(const struct run_opts *o)
 		const char *nm = conf_str(r.sim, "name");
 
 		if (!plain_name(nm) || strlen(nm) >= sizeof(r.name)) {
-			snprintf(err, sizeof(err), "%s:%d: sim.name: '%.200s': "
-			    "expected a plain name (letters, digits, _ - .) "
-			    "of at most %zu characters, not a path: use --out "
-			    "for another directory", conf_path(r.conf),
-			    conf_line(r.sim, "name"), nm, sizeof(r.name) - 1);
+			conf_key_error(err, sizeof(err), r.sim, "name",
+			    "'%.200s': expected a plain name (letters, "
+			    "digits, _ - .) of at most %zu characters, not a "
+			    "path: use --out for another directory", nm,
+			    sizeof(r.name) - 1);
 			goto usage;
 		}
 		snprintf(r.name, sizeof(r.name), "%s", nm);

@@ -146,18 +146,14 @@ run_build_nets(struct run *r, char *err, size_t errlen)
 		sp.corrupt_off = 14 + 20;
 		if (sp.loss_burst > 1 &&
 		    sp.loss > sp.loss_burst / (1 + sp.loss_burst)) {
-			snprintf(err, errlen, "%s:%d: net.%s.loss: at most "
-			    "loss_burst/(1+loss_burst) = %.3f with bursts of "
-			    "%.3g frames", conf_path(r->conf),
-			    conf_line(s, "loss"), conf_name(s),
+			return conf_key_error(err, errlen, s, "loss",
+			    "at most loss_burst/(1+loss_burst) = %.3f with "
+			    "bursts of %.3g frames",
 			    sp.loss_burst / (1 + sp.loss_burst), sp.loss_burst);
-			return -1;
 		}
 		if ((seg = segment_create(r->w, conf_name(s), &sp)) == NULL) {
-			snprintf(err, errlen, "%s:%d: net.%s: too many nets",
-			    conf_path(r->conf), conf_line(s, NULL),
-			    conf_name(s));
-			return -1;
+			return conf_key_error(err, errlen, s, NULL,
+			    "too many nets");
 		}
 		for (k = 0; k < conf_list_len(s, "down"); k++) {
 			char w[64], *dash;
@@ -172,11 +168,9 @@ run_build_nets(struct run *r, char *err, size_t errlen)
 			    param_parse(PT_DURATION, w, &a, &ra) != 0 ||
 			    param_parse(PT_DURATION, dash, &b, &rb) != 0 ||
 			    segment_add_down(seg, a, b) != 0) {
-				snprintf(err, errlen, "%s:%d: net.%s.down: "
+				return conf_key_error(err, errlen, s, "down",
 				    "expected increasing FROM-TO windows like "
-				    "2s-4s (at most 8)", conf_path(r->conf),
-				    conf_line(s, "down"), conf_name(s));
-				return -1;
+				    "2s-4s (at most 8)");
 			}
 		}
 	}
@@ -210,12 +204,10 @@ run_check_memory(struct run *r, char *err, size_t errlen)
 	est = pkts + evs + models;
 	if (est <= limit)
 		return 0;
-	snprintf(err, errlen, "%s:%d: sim.mem_limit: the scenario may need "
-	    "%.1f MB (packets %.1f MB at sim.pkt_limit, events %.1f MB at "
-	    "sim.ev_limit, models %.1f MB, e.g. state tables at pf.states), "
-	    "more than the limit of %.1f MB; lower those limits or raise "
-	    "sim.mem_limit", conf_path(r->conf), conf_line(r->sim,
-	    "mem_limit"), est / 1048576.0, pkts / 1048576.0, evs / 1048576.0,
-	    models / 1048576.0, limit / 1048576.0);
-	return -1;
+	return conf_key_error(err, errlen, r->sim, "mem_limit", "the scenario "
+	    "may need %.1f MB (packets %.1f MB at sim.pkt_limit, events %.1f "
+	    "MB at sim.ev_limit, models %.1f MB, e.g. state tables at "
+	    "pf.states), more than the limit of %.1f MB; lower those limits "
+	    "or raise sim.mem_limit", est / 1048576.0, pkts / 1048576.0,
+	    evs / 1048576.0, models / 1048576.0, limit / 1048576.0);
 }

@@ -80,8 +80,7 @@ demo_build(struct run *r, struct conf_section *s, char *err, size_t errlen)
 	if (d == NULL)
 		return -1;
 	if (seg == NULL) {
-		snprintf(err, errlen, "%s:%d: demo.%s.net: no [net %s]",
-		    conf_path(run_conf(r)), conf_line(s, "net"), conf_name(s),
+		conf_key_error(err, errlen, s, "net", "no [net %s]",
 		    conf_str(s, "net"));
 		free(d);
 		return -1;
@@ -92,8 +91,7 @@ demo_build(struct run *r, struct conf_section *s, char *err, size_t errlen)
 	snprintf(nm, sizeof(nm), "%s-b", conf_name(s));
 	b = node_create(w, nm, "host");
 	if (a == NULL || b == NULL) {
-		snprintf(err, errlen, "%s:%d: demo.%s: too many nodes",
-		    conf_path(run_conf(r)), conf_line(s, NULL), conf_name(s));
+		conf_key_error(err, errlen, s, NULL, "too many nodes");
 		free(d);
 		return -1;
 	}
@@ -102,8 +100,7 @@ demo_build(struct run *r, struct conf_section *s, char *err, size_t errlen)
 	if (d->src == NULL || d->dst == NULL ||
 	    run_capture_iface(r, d->src, 0) != 0 ||
 	    run_capture_iface(r, d->dst, 0) != 0) {
-		snprintf(err, errlen, "%s:%d: demo.%s: cannot attach",
-		    conf_path(run_conf(r)), conf_line(s, NULL), conf_name(s));
+		conf_key_error(err, errlen, s, NULL, "cannot attach");
 		free(d);
 		return -1;
 	}

@@ -94,8 +94,7 @@ static int
 mod_pfsync_attach(struct fw *fw, struct conf_section *sec, char *err,
     size_t errlen)
 {
-	return pfsync_attach_path(fw_vnet(fw), sec, mod_scenario_path(fw),
-	    err, errlen);
+	return pfsync_attach(fw_vnet(fw), sec, err, errlen);
 }
 
 static void

@@ -116,16 +116,6 @@ struct attacker_run {
 };
 
 static int
-atk_err(struct attacker *a, const char *key, char *err, size_t errlen,
-    const char *msg)
-{
-	snprintf(err, errlen, "%s:%d: attacker.%s.%s: %s",
-	    conf_path(run_conf(a->r)), conf_line(a->sec, key), a->name, key,
-	    msg);
-	return -1;
-}
-
-static int
 parse_ip(const char *s, uint32_t *addr)
 {
 	struct in_addr ia;
@@ -231,10 +221,11 @@ atk_build(struct run *r, struct conf_section *s, char *err, size_t errlen)
 	a->ttl = (uint8_t)conf_int(s, "ttl");
 
 	if ((a->seg = run_segment(r, conf_str(s, "net"))) == NULL)
-		return atk_err(a, "net", err, errlen, "no such net");
+		return conf_key_error(err, errlen, a->sec, "net",
+		    "no such net");
 	v = conf_str(s, "addr");
 	if (strcmp(v, "auto") != 0 && parse_ip(v, &addr) != 0)
-		return atk_err(a, "addr", err, errlen,
+		return conf_key_error(err, errlen, a->sec, "addr",
 		    "expected an IPv4 address or auto");
 	v = conf_str(s, "creatorid");
 	if (strcmp(v, "auto") == 0)
@@ -243,14 +234,14 @@ atk_build(struct run *r, struct conf_section *s, char *err, size_t errlen)
 		cid = strtoul(v, &end, 16);
 		if (*v == '\0' || *end != '\0' || cid == 0 ||
 		    cid > 0xffffffffUL)
-			return atk_err(a, "creatorid", err, errlen,
+			return conf_key_error(err, errlen, a->sec, "creatorid",
 			    "expected auto or a non-zero hex number");
 		a->creatorid = htonl((u_int32_t)cid);
 	}
 	a->payload = (uint32_t)conf_int(s, "payload");
 	if (a->kind == ATK_INS || a->kind == ATK_UDP) {
 		if (parse_state(a, conf_str(s, "state")) != 0)
-			return atk_err(a, "state", err, errlen,
+			return conf_key_error(err, errlen, a->sec, "state",
 			    "expected 'udp SRC:PORT DST:PORT'");
 	}
 	if (a->kind == ATK_INS) {
@@ -260,18 +251,19 @@ atk_build(struct run *r, struct conf_section *s, char *err, size_t errlen)
 		    (rng_u32(&a->rng) & ~1U);
 	}
 	if (world_find_node(w, a->name) != NULL)
-		return atk_err(a, "net", err, errlen,
+		return conf_key_error(err, errlen, a->sec, "net",
 		    "a node of that name exists already");
 	if ((a->node = node_create(w, a->name, "attacker")) == NULL ||
 	    (a->ifp = iface_create(a->node, "eth0", a->seg, addr,
 	    addr ? 16 : 0)) == NULL)
-		return atk_err(a, "net", err, errlen,
+		return conf_key_error(err, errlen, a->sec, "net",
 		    "cannot attach (too many nodes or ports)");
 	a->node->model = a;
 	iface_set_rx(a->ifp, atk_rx, a);
 	ev_init(&a->ev, atk_fire, a, NULL);
 	if (run_capture_iface(r, a->ifp, 1) != 0)
-		return atk_err(a, "net", err, errlen, "cannot open capture");
+		return conf_key_error(err, errlen, a->sec, "net",
+		    "cannot open capture");
 	return 0;
 }
 
@@ -311,7 +303,7 @@ atk_link_one(struct attacker *a, char *err, size_t errlen)
 			}
 		}
 		if (prefix == 0)
-			return atk_err(a, "addr", err, errlen,
+			return conf_key_error(err, errlen, a->sec, "addr",
 			    "no addressed interface on the net to take a "
 			    "prefix from; give addr");
 		for (hp = 200; hp < 250; hp++)
@@ -324,7 +316,7 @@ atk_link_one(struct attacker *a, char *err, size_t errlen)
 
 	v = conf_str(a->sec, "dst");
 	if (a->kind == ATK_UDP && strcmp(v, "group") == 0)
-		return atk_err(a, "dst", err, errlen,
+		return conf_key_error(err, errlen, a->sec, "dst",
 		    "udp needs a next hop (a firewall on this net)");
 	if (strcmp(v, "group") == 0) {
 		a->dst = 0xe00000f0U;		/* 224.0.0.240 */
@@ -333,20 +325,20 @@ atk_link_one(struct attacker *a, char *err, size_t errlen)
 		if ((o = node_on(a->w, v, seg)) == NULL) {
 			if (parse_ip(v, &a->dst) != 0 ||
 			    (o = segment_find_addr(seg, a->dst)) == NULL)
-				return atk_err(a, "dst", err, errlen,
-				    "expected group, a node on this net or "
-				    "an address on it");
+				return conf_key_error(err, errlen, a->sec,
+				    "dst", "expected group, a node on this net "
+				    "or an address on it");
 		}
 		a->dst = o->addr;
 		memcpy(a->dmac, o->mac, sizeof(a->dmac));
 	}
 	if (a->kind == ATK_UDP && a->saddr != a->ifp->addr)
-		return atk_err(a, "state", err, errlen,
+		return conf_key_error(err, errlen, a->sec, "state",
 		    "udp sends from the attacker's own address (addr)");
 	v = conf_str(a->sec, "victim");
 	if (*v != '\0') {
 		if ((o = node_on(a->w, v, seg)) == NULL)
-			return atk_err(a, "victim", err, errlen,
+			return conf_key_error(err, errlen, a->sec, "victim",
 			    "no such node on this net");
 		a->victim = o->addr;
 	}

@@ -87,26 +87,6 @@ fw_forwarded(const struct fw *fw)
 /* ------------------------------------------------------------------ */
 /* Construction                                                       */
 
-static int
-fw_err(const struct fw *fw, const char *key, char *err, size_t errlen,
-    const char *fmt, ...)
-{
-	char msg[256];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	if (fw->run != NULL && fw->sec != NULL)
-		snprintf(err, errlen, "%s:%d: firewall.%s%s%s: %s",
-		    conf_path(run_conf(fw->run)), conf_line(fw->sec, key),
-		    fw->name, key ? "." : "", key ? key : "", msg);
-	else
-		snprintf(err, errlen, "firewall.%s%s%s: %s", fw->name,
-		    key ? "." : "", key ? key : "", msg);
-	return -1;
-}
-
 static int64_t
 cfg_int(const struct fw *fw, const char *key, int64_t profile)
 {
@@ -184,7 +164,8 @@ fw_nic_attach(struct fw *fw, int i, const char *net, char *err,
 	int sidx;
 
 	if ((seg = find_segment(fw->w, net)) == NULL)
-		return fw_err(fw, "nets", err, errlen, "no [net %s]", net);
+		return conf_key_error(err, errlen, fw->sec, "nets",
+		    "no [net %s]", net);
 	sidx = segment_index(fw->w, seg);
 	/* 10.(S+1).1.(F+1)/16, see fw.h. */
 	addr = (10U << 24) | ((uint32_t)(sidx + 1) << 16) | (1U << 8) |
@@ -195,7 +176,7 @@ fw_nic_attach(struct fw *fw, int i, const char *net, char *err,
 	snprintf(ifp->if_xname, sizeof(ifp->if_xname), "em%d", i);
 	nic->iface = iface_create(fw->node, ifp->if_xname, seg, addr, 16);
 	if (nic->iface == NULL)
-		return fw_err(fw, "nets", err, errlen,
+		return conf_key_error(err, errlen, fw->sec, "nets",
 		    "cannot attach to net %s (too many ports)", net);
 	iface_set_rx(nic->iface, fw_rx, nic);
 	iface_set_tx_tap(nic->iface, fw_tx_tap, nic);
@@ -216,7 +197,7 @@ fw_nic_attach(struct fw *fw, int i, const char *net, char *err,
 	pktq_init(&nic->ring, (uint32_t)fw->rx_ring);
 	if (fw->run != NULL && run_capture_iface(fw->run, nic->iface,
 	    fw_is_syncnet(fw, net)) != 0)
-		return fw_err(fw, "nets", err, errlen,
+		return conf_key_error(err, errlen, fw->sec, "nets",
 		    "cannot open the capture of %s", ifp->if_xname);
 	return 0;
 }
@@ -272,11 +253,11 @@ fw_power_add(struct fw *fw, const char *key, const char *word,
 	double rv;
 
 	if (param_parse(PT_DURATION, word, &at, &rv) != 0 || at < 0)
-		return fw_err(fw, key, err, errlen, "%s: expected a duration",
-		    word);
+		return conf_key_error(err, errlen, fw->sec, key,
+		    "%s: expected a duration", word);
 	if (fw->npwr == (int)nitems(fw->pwr))
-		return fw_err(fw, key, err, errlen, "more than %d crashes",
-		    FW_MAXPOWER);
+		return conf_key_error(err, errlen, fw->sec, key,
+		    "more than %d crashes", FW_MAXPOWER);
 	fw->pwr[fw->npwr].at = at;
 	fw->pwr[fw->npwr].what = what;
 	fw->npwr++;
@@ -321,24 +302,25 @@ fw_power_parse(struct fw *fw, char *err, size_t errlen)
 			fw->pwr[k - 1] = t;
 		}
 	if (conf_int(fw->sec, "boot") > 0 && fw->pwr[0].what != FW_PWR_BOOT)
-		return fw_err(fw, "crash", err, errlen, "a crash at %.9gs "
-		    "comes before boot", (double)fw->pwr[0].at / NS_PER_SEC);
+		return conf_key_error(err, errlen, fw->sec, "crash",
+		    "a crash at %.9gs comes before boot",
+		    (double)fw->pwr[0].at / NS_PER_SEC);
 	on = fw->npwr == 0 || fw->pwr[0].what != FW_PWR_BOOT;
 	for (i = fw->pwr[0].what == FW_PWR_BOOT ? 1 : 0; i < fw->npwr; i++) {
 		if (fw->pwr[i].what == FW_PWR_CRASH && !on)
-			return fw_err(fw, "crash", err, errlen, "a crash at "
-			    "%.9gs finds the firewall off (crash and reboot "
-			    "times must alternate, after boot)",
+			return conf_key_error(err, errlen, fw->sec, "crash",
+			    "a crash at %.9gs finds the firewall off (crash "
+			    "and reboot times must alternate, after boot)",
 			    (double)fw->pwr[i].at / NS_PER_SEC);
 		if (fw->pwr[i].what != FW_PWR_CRASH && on)
-			return fw_err(fw, "reboot", err, errlen, "a reboot at "
-			    "%.9gs finds the firewall running (each reboot "
-			    "needs an earlier crash)",
+			return conf_key_error(err, errlen, fw->sec, "reboot",
+			    "a reboot at %.9gs finds the firewall running "
+			    "(each reboot needs an earlier crash)",
 			    (double)fw->pwr[i].at / NS_PER_SEC);
 		if (fw->pwr[i].at <= (i > 0 ? fw->pwr[i - 1].at : 0) &&
 		    fw->pwr[i].what == FW_PWR_REBOOT)
-			return fw_err(fw, "reboot", err, errlen, "a reboot at "
-			    "%.9gs is not after its crash",
+			return conf_key_error(err, errlen, fw->sec, "reboot",
+			    "a reboot at %.9gs is not after its crash",
 			    (double)fw->pwr[i].at / NS_PER_SEC);
 		on = !on;
 	}
@@ -383,21 +365,25 @@ fw_build(struct run *run, struct world *w, const char *name,
 		if (node_is(w->nodes[i], FW_NODE_KIND))
 			fw->ordinal++;
 	snprintf(fw->hw, sizeof(fw->hw), "%s",
-	    sec != NULL ? conf_str(sec, "hw") : "2009");
+	    sec != NULL ? conf_str(sec, "hw") :
+	    param_default_str(fw_params, "hw"));
 	if ((prof = fw_profile(fw->hw)) == NULL) {
-		fw_err(fw, "hw", err, errlen, "unknown profile %s", fw->hw);
+		conf_key_error(err, errlen, fw->sec, "hw", "unknown profile %s",
+		    fw->hw);
 		goto fail;
 	}
 
 	kern_params_default(&kp);
 	if (kern_cost_profile(&kp, fw->hw) != 0) {
-		fw_err(fw, "hw", err, errlen, "no cost table for %s", fw->hw);
+		conf_key_error(err, errlen, fw->sec, "hw",
+		    "no cost table for %s", fw->hw);
 		goto fail;
 	}
 	kp.kp_hz = (int)cfg_int(fw, "hz", prof->p_hz);
 	kp.ipintrq_max = (int)cfg_int(fw, "ipintrq", prof->p_ipintrq);
 	kp.nmbclust = (int)cfg_int(fw, "nmbclust", prof->nmbclust);
-	kp.splassert_ctl = (int)cfg_int(fw, "splassert", 1);
+	kp.splassert_ctl = (int)cfg_int(fw, "splassert",
+	    param_default_int(fw_params, "splassert"));
 	for (k = 0; k < KC_MAX; k++) {
 		snprintf(key, sizeof(key), "cost.%s", kern_cost_names[k]);
 		kp.cost[k] = cfg_int(fw, key, kp.cost[k]);
@@ -418,13 +404,13 @@ fw_build(struct run *run, struct world *w, const char *name,
 		kp.cost_spread = conf_real(sec, "cost.spread");
 
 	if ((fw->node = node_create(w, name, FW_NODE_KIND)) == NULL) {
-		fw_err(fw, NULL, err, errlen, "too many nodes");
+		conf_key_error(err, errlen, fw->sec, NULL, "too many nodes");
 		goto fail;
 	}
 	fw->kp = kp;
 	ev_init(&fw->pwr_ev, fw_power_ev, fw, NULL);
 	if (fw_kern_create(fw, 0) == NULL) {
-		fw_err(fw, NULL, err, errlen, "out of memory");
+		conf_key_error(err, errlen, fw->sec, NULL, "out of memory");
 		goto fail;
 	}
 	fw->t0 = ev_now(w->q);
@@ -439,8 +425,8 @@ fw_build(struct run *run, struct world *w, const char *name,
 		} else if (list_word(nets, i, word, sizeof(word)) == NULL)
 			break;
 		if (n == NODE_MAXIF) {
-			fw_err(fw, "nets", err, errlen, "more than %d nets",
-			    NODE_MAXIF);
+			conf_key_error(err, errlen, fw->sec, "nets",
+			    "more than %d nets", NODE_MAXIF);
 			goto fail_vnet;
 		}
 		if (fw_nic_attach(fw, n, word, err, errlen) != 0)
@@ -448,14 +434,15 @@ fw_build(struct run *run, struct world *w, const char *name,
 		fw->nnic = ++n;
 	}
 	if (n == 0) {
-		fw_err(fw, "nets", err, errlen, "at least one net is needed");
+		conf_key_error(err, errlen, fw->sec, "nets",
+		    "at least one net is needed");
 		goto fail_vnet;
 	}
 	if (sec != NULL)
 		for (i = 0; conf_list_at(sec, "route", i, word,
 		    sizeof(word)) != NULL; i++)
 			if (fw_add_route(fw, word) != 0) {
-				fw_err(fw, "route", err, errlen,
+				conf_key_error(err, errlen, fw->sec, "route",
 				    "bad route %s (want DST/PLEN@GW with GW "
 				    "on an attached net)", word);
 				goto fail_vnet;

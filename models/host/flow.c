@@ -80,20 +80,23 @@ static void	flow_udp_rx(struct host *, uint32_t, uint16_t, uint32_t,
 		    void *);
 static void	flow_check_done(struct flow *);
 
+/* flow_params' defaults (proto tcp, mode stream, route hash by name). */
 void
 flow_spec_defaults(struct flow_spec *sp)
 {
+#define DEF(key)	param_default_int(flow_params, key)
 	memset(sp, 0, sizeof(*sp));
 	sp->proto = FLOW_TCP;
 	sp->mode = FLOW_STREAM;
-	sp->payload = 1472;
-	sp->requests = 100;
-	sp->request_size = 100;
-	sp->response_size = 1000;
-	sp->count = 100;
-	sp->arrival_ns = 100 * NS_PER_MS;
-	sp->shape = 1.5;
+	sp->payload = (uint32_t)DEF("payload");
+	sp->requests = (uint32_t)DEF("requests");
+	sp->request_size = (uint64_t)DEF("request_size");
+	sp->response_size = (uint64_t)DEF("response_size");
+	sp->count = (uint32_t)DEF("count");
+	sp->arrival_ns = DEF("arrival");
+	sp->shape = param_default_real(flow_params, "shape");
 	sp->route.kind = ROUTE_HASH;
+#undef DEF
 }
 
 const char *
@@ -225,7 +228,7 @@ flow_change(void *arg)
 
 static int
 route_check(const struct flow *f, const struct flow_route *r, const char *key,
-    char *err, size_t errlen)
+    const char **keyp, char *err, size_t errlen)
 {
 	const struct host *a = f->sp.from, *b = f->sp.to;
 	struct iface *gw[FLOW_MAXGW];
@@ -240,21 +243,24 @@ route_check(const struct flow *f, const struct flow_route *r, const char *key,
 		for (k = 0; k < 2; k++) {
 			if (node_is(r->via[k], "firewall"))
 				continue;
-			snprintf(err, errlen, "%s: %s is %s, not a firewall; "
-			    "expected 'FW FW', 'FW', hash or direct", key,
+			*keyp = key;
+			snprintf(err, errlen, "%s is %s, not a firewall; "
+			    "expected 'FW FW', 'FW', hash or direct",
 			    r->via[k]->name, node_is(r->via[k], HOST_NODE_KIND) ?
 			    "a host" : "an attacker");
 			return -1;
 		}
 		if (host_via(a, r->via[0]) == NULL) {
-			snprintf(err, errlen, "%s: %s has no interface on "
-			    "net %s (where %s is)", key, r->via[0]->name,
+			*keyp = key;
+			snprintf(err, errlen, "%s has no interface on "
+			    "net %s (where %s is)", r->via[0]->name,
 			    a->ifp->seg->name, host_name(a));
 			return -1;
 		}
 		if (host_via(b, r->via[1]) == NULL) {
-			snprintf(err, errlen, "%s: %s has no interface on "
-			    "net %s (where %s is)", key, r->via[1]->name,
+			*keyp = key;
+			snprintf(err, errlen, "%s has no interface on "
+			    "net %s (where %s is)", r->via[1]->name,
 			    b->ifp->seg->name, host_name(b));
 			return -1;
 		}
@@ -262,16 +268,18 @@ route_check(const struct flow *f, const struct flow_route *r, const char *key,
 	case ROUTE_HASH:
 		if (!same && (host_gateways(a, gw, FLOW_MAXGW) == 0 ||
 		    host_gateways(b, gw, FLOW_MAXGW) == 0)) {
-			snprintf(err, errlen, "%s: hash needs a firewall on "
-			    "net %s and on net %s", key, a->ifp->seg->name,
+			*keyp = key;
+			snprintf(err, errlen, "hash needs a firewall on "
+			    "net %s and on net %s", a->ifp->seg->name,
 			    b->ifp->seg->name);
 			return -1;
 		}
 		break;
 	case ROUTE_DIRECT:
 		if (!same) {
-			snprintf(err, errlen, "%s: direct needs %s and %s on "
-			    "one net", key, host_name(a), host_name(b));
+			*keyp = key;
+			snprintf(err, errlen, "direct needs %s and %s on "
+			    "one net", host_name(a), host_name(b));
 			return -1;
 		}
 		break;
@@ -280,16 +288,16 @@ route_check(const struct flow *f, const struct flow_route *r, const char *key,
 }
 
 int
-flow_link(struct flow *f, char *err, size_t errlen)
+flow_link(struct flow *f, const char **keyp, char *err, size_t errlen)
 {
 	uint32_t mtu = f->sp.from->ifp->mtu;
 	int i;
 
-	if (route_check(f, &f->sp.route, "route", err, errlen) != 0)
+	if (route_check(f, &f->sp.route, "route", keyp, err, errlen) != 0)
 		return -1;
 	for (i = 0; i < f->sp.nchanges; i++)
-		if (route_check(f, &f->sp.changes[i].r, "route_change", err,
-		    errlen) != 0)
+		if (route_check(f, &f->sp.changes[i].r, "route_change",
+		    keyp, err, errlen) != 0)
 			return -1;
 	if (!f->listening) {
 		int rv;
@@ -301,16 +309,17 @@ flow_link(struct flow *f, char *err, size_t errlen)
 			rv = host_listen(f->sp.to, f->sp.port, flow_accept,
 			    NULL, f);
 		if (rv != 0) {
-			snprintf(err, errlen, "port: %u already in use on %s",
+			*keyp = "port";
+			snprintf(err, errlen, "%u already in use on %s",
 			    f->sp.port, host_name(f->sp.to));
 			return -1;
 		}
 		f->listening = true;
 	}
 	if (f->sp.proto == FLOW_UDP && f->sp.payload + 28 > mtu) {
-		snprintf(err, errlen, "payload: %u bytes do not fit the MTU "
-		    "of net %s (%u)", f->sp.payload, f->sp.from->ifp->seg->name,
-		    mtu);
+		*keyp = "payload";
+		snprintf(err, errlen, "%u bytes do not fit the MTU of net %s "
+		    "(%u)", f->sp.payload, f->sp.from->ifp->seg->name, mtu);
 		return -1;
 	}
 	return 0;
@@ -778,40 +787,47 @@ flow_end(void *arg)
 /* --- life cycle ------------------------------------------------------- */
 
 struct flow *
-flow_create(const struct flow_spec *sp, int id, char *err, size_t errlen)
+flow_create(const struct flow_spec *sp, int id, const char **keyp, char *err,
+    size_t errlen)
 {
 	struct flow *f;
 	struct rng r;
 	char stream[64];
 
 	if (sp->from == NULL || sp->to == NULL) {
-		snprintf(err, errlen, "from/to: no such host");
+		*keyp = sp->from == NULL ? "from" : "to";
+		snprintf(err, errlen, "no such host");
 		return NULL;
 	}
 	if (sp->from == sp->to) {
-		snprintf(err, errlen, "to: the same host as from");
+		*keyp = "to";
+		snprintf(err, errlen, "the same host as from");
 		return NULL;
 	}
 	if (sp->proto == FLOW_UDP && sp->rate_pps <= 0) {
-		snprintf(err, errlen, "rate: a UDP flow needs a rate");
+		*keyp = "rate";
+		snprintf(err, errlen, "a UDP flow needs a rate");
 		return NULL;
 	}
 	if (sp->proto == FLOW_UDP && sp->mode != FLOW_STREAM) {
-		snprintf(err, errlen, "mode: only stream for UDP");
+		*keyp = "mode";
+		snprintf(err, errlen, "only stream for UDP");
 		return NULL;
 	}
 	if (sp->mode == FLOW_MIX && (sp->size == 0 || sp->shape <= 1)) {
+		*keyp = sp->size == 0 ? "size" : "shape";
 		snprintf(err, errlen, sp->size == 0 ?
-		    "size: mix needs a mean stream size" :
-		    "shape: must be above 1 (a finite mean)");
+		    "mix needs a mean stream size" :
+		    "must be above 1 (a finite mean)");
 		return NULL;
 	}
 	if (sp->nchanges > FLOW_MAXCHANGES) {
-		snprintf(err, errlen, "route_change: at most %d changes",
-		    FLOW_MAXCHANGES);
+		*keyp = "route_change";
+		snprintf(err, errlen, "at most %d changes", FLOW_MAXCHANGES);
 		return NULL;
 	}
 	if ((f = calloc(1, sizeof(*f))) == NULL) {
+		*keyp = "from";
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}

@@ -18,28 +18,31 @@ static void	host_input(struct iface *, struct pkt *, void *);
 static void	host_rx_ev(void *);
 static void	host_tx_ev(void *);
 
+/* The tcp.* defaults of host_params, the one place they are written. */
 void
 host_tcp_defaults(struct host_tcp_params *p)
 {
+#define DEF(key)	param_default_int(host_params, key)
 	memset(p, 0, sizeof(*p));
-	p->mss = 1460;
-	p->rcvbuf = 64 * 1024;
-	p->sndbuf = 256 * 1024;
-	p->wscale = true;
-	p->sack = true;
-	p->limited_transmit = true;
-	p->cwnd_validate = true;
-	p->initcwnd = 3;
-	p->dupthresh = 3;
-	p->delack_segs = 2;
-	p->delack_ns = 100 * NS_PER_MS;
-	p->rto_init_ns = 3 * NS_PER_SEC;
-	p->rto_min_ns = 200 * NS_PER_MS;
-	p->rto_max_ns = 60 * NS_PER_SEC;
-	p->syn_retries = 5;
-	p->retries = 12;
-	p->time_wait_ns = 60 * NS_PER_SEC;
-	p->ttl = 64;
+	p->mss = (uint32_t)DEF("tcp.mss");
+	p->rcvbuf = (uint32_t)DEF("tcp.rcvbuf");
+	p->sndbuf = (uint32_t)DEF("tcp.sndbuf");
+	p->wscale = DEF("tcp.wscale") != 0;
+	p->sack = DEF("tcp.sack") != 0;
+	p->limited_transmit = DEF("tcp.limited_transmit") != 0;
+	p->cwnd_validate = DEF("tcp.cwnd_validate") != 0;
+	p->initcwnd = (uint32_t)DEF("tcp.initcwnd");
+	p->dupthresh = (uint32_t)DEF("tcp.dupthresh");
+	p->delack_segs = (uint32_t)DEF("tcp.delack_segs");
+	p->delack_ns = DEF("tcp.delack");
+	p->rto_init_ns = DEF("tcp.rto_init");
+	p->rto_min_ns = DEF("tcp.rto_min");
+	p->rto_max_ns = DEF("tcp.rto_max");
+	p->syn_retries = (uint32_t)DEF("tcp.syn_retries");
+	p->retries = (uint32_t)DEF("tcp.retries");
+	p->time_wait_ns = DEF("tcp.time_wait");
+	p->ttl = (uint8_t)DEF("tcp.ttl");
+#undef DEF
 }
 
 struct host *

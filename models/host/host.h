@@ -215,17 +215,20 @@ struct flow_stats {
 };
 
 /*
- * Make a flow. The spec is copied (its name too). err gets a message
- * naming the offending key ("route: ...") on failure, NULL returned. id is
- * the flow's index; packets carry id + 1 in pkt->flow.
+ * Make a flow. The spec is copied (its name too). On failure NULL is
+ * returned, *keyp names the [flow] key at fault ("route") and err says
+ * what is wrong with it. id is the flow's index; packets carry id + 1 in
+ * pkt->flow.
  */
-struct flow	*flow_create(const struct flow_spec *, int id, char *err,
-		    size_t errlen);
+struct flow	*flow_create(const struct flow_spec *, int id,
+		    const char **keyp, char *err, size_t errlen);
 /*
  * Check routes against the topology (call once every node exists).
- * Returns 0, or -1 with err "route: ..." or "route_change: ...".
+ * Returns 0, or -1 with *keyp ("route", "route_change", "port",
+ * "payload") and err.
  */
-int		 flow_link(struct flow *, char *err, size_t errlen);
+int		 flow_link(struct flow *, const char **keyp, char *err,
+		    size_t errlen);
 /*
  * The end of the run: sources make nothing at or after it, so a source
  * at r per second offers exactly r * (end - start). Default: none.

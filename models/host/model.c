@@ -178,15 +178,6 @@ grow(void *pa, void *pb, int n, int *cap)
 	return 0;
 }
 
-static int
-keyerr(struct run *r, struct conf_section *s, const char *key, char *err,
-    size_t errlen, const char *msg)
-{
-	snprintf(err, errlen, "%s:%d: %s.%s.%s: %s", conf_path(run_conf(r)),
-	    conf_line(s, key), conf_type(s), conf_name(s), key, msg);
-	return -1;
-}
-
 /* "a.b.c.d" or "a.b.c.d/n" (plen 24 if absent). */
 static int
 parse_addr(const char *text, uint32_t *addr, uint8_t *plen)
@@ -226,20 +217,20 @@ host_build(struct run *r, struct conf_section *s, char *err, size_t errlen)
 
 	if (hr == NULL || grow(&hr->hosts, &hr->hsec, hr->nhosts,
 	    &hr->hcap) != 0)
-		return keyerr(r, s, "net", err, errlen, "out of memory");
+		return conf_key_error(err, errlen, s, "net", "out of memory");
 	if ((seg = run_segment(r, conf_str(s, "net"))) == NULL) {
 		snprintf(msg, sizeof(msg), "no [net %s]", conf_str(s, "net"));
-		return keyerr(r, s, "net", err, errlen, msg);
+		return conf_key_error(err, errlen, s, "net", "%s", msg);
 	}
 	if (strcmp(conf_str(s, "addr"), "auto") != 0 &&
 	    parse_addr(conf_str(s, "addr"), &addr, &plen) != 0)
-		return keyerr(r, s, "addr", err, errlen,
+		return conf_key_error(err, errlen, s, "addr",
 		    "expected an IPv4 address like 10.0.1.10 or 10.0.1.10/24, "
 		    "or auto");
 	if (world_find_node(w, conf_name(s)) != NULL) {
 		snprintf(msg, sizeof(msg), "a node named %s exists already",
 		    conf_name(s));
-		return keyerr(r, s, "net", err, errlen, msg);
+		return conf_key_error(err, errlen, s, "net", "%s", msg);
 	}
 	host_tcp_defaults(&tp);
 	tp.mss = (uint32_t)conf_int(s, "tcp.mss");
@@ -261,7 +252,7 @@ host_build(struct run *r, struct conf_section *s, char *err, size_t errlen)
 	tp.time_wait_ns = conf_int(s, "tcp.time_wait");
 	tp.ttl = (uint8_t)conf_int(s, "tcp.ttl");
 	if (tp.rto_min_ns > tp.rto_max_ns)
-		return keyerr(r, s, "tcp.rto_min", err, errlen,
+		return conf_key_error(err, errlen, s, "tcp.rto_min",
 		    "above tcp.rto_max");
 	memset(&tm, 0, sizeof(tm));
 	tm.int_rate = (uint32_t)conf_int(s, "nic.int_rate");
@@ -271,17 +262,18 @@ host_build(struct run *r, struct conf_section *s, char *err, size_t errlen)
 	tm.tx_ns = conf_int(s, "stack.tx");
 	tm.spread = conf_real(s, "stack.spread");
 	if ((h = host_create(w, conf_name(s), seg, addr, plen, &tp)) == NULL)
-		return keyerr(r, s, "net", err, errlen,
+		return conf_key_error(err, errlen, s, "net",
 		    "cannot attach (too many nodes or ports)");
 	if (host_set_timing(h, &tm) != 0) {
 		host_destroy(h);
-		return keyerr(r, s, "stack.spread", err, errlen,
+		return conf_key_error(err, errlen, s, "stack.spread",
 		    "expected 0 to 1");
 	}
 	hr->hosts[hr->nhosts] = h;
 	hr->hsec[hr->nhosts++] = s;
 	if (run_capture_iface(r, host_iface(h), 0) != 0)
-		return keyerr(r, s, "net", err, errlen, "cannot open capture");
+		return conf_key_error(err, errlen, s, "net",
+		    "cannot open capture");
 	return 0;
 }
 
@@ -308,8 +300,8 @@ assign_addrs(struct run *r, struct host_run *hr, char *err, size_t errlen)
 		if (ifp->addr != 0) {
 			o = segment_find_addr(seg, ifp->addr);
 			if (o != ifp)
-				return keyerr(r, hr->hsec[i], "addr", err,
-				    errlen, "address in use on the net");
+				return conf_key_error(err, errlen, hr->hsec[i],
+				    "addr", "address in use on the net");
 			continue;
 		}
 		for (k = 0; k < seg->nports; k++) {
@@ -335,7 +327,7 @@ assign_addrs(struct run *r, struct host_run *hr, char *err, size_t errlen)
 			if (segment_find_addr(seg, prefix | hostpart) == NULL)
 				break;
 		if (hostpart >= size - 1)
-			return keyerr(r, hr->hsec[i], "addr", err, errlen,
+			return conf_key_error(err, errlen, hr->hsec[i], "addr",
 			    "no free address on the net");
 		host_set_addr(h, prefix | hostpart, plen);
 	}
@@ -358,7 +350,7 @@ flow_build(struct run *r, struct conf_section *s, char *err, size_t errlen)
 
 	if (hr == NULL || grow(&hr->flows, &hr->fsec, hr->nflows,
 	    &hr->fcap) != 0)
-		return keyerr(r, s, "from", err, errlen, "out of memory");
+		return conf_key_error(err, errlen, s, "from", "out of memory");
 	/* Hosts and firewalls may come later in the file: see flow_link. */
 	hr->flows[hr->nflows] = NULL;
 	hr->fsec[hr->nflows++] = s;
@@ -423,7 +415,7 @@ flow_make(struct run *r, struct host_run *hr, int idx, char *err,
 {
 	struct conf_section *s = hr->fsec[idx];
 	struct flow_spec sp;
-	const char *m;
+	const char *m, *key;
 	char msg[200], word[64];
 	int n, i, j;
 
@@ -436,17 +428,18 @@ flow_make(struct run *r, struct host_run *hr, int idx, char *err,
 	    FLOW_MIX : FLOW_STREAM;
 	if ((sp.from = find_host(hr, conf_str(s, "from"))) == NULL) {
 		snprintf(msg, sizeof(msg), "no [host %s]", conf_str(s, "from"));
-		return keyerr(r, s, "from", err, errlen, msg);
+		return conf_key_error(err, errlen, s, "from", "%s", msg);
 	}
 	if ((sp.to = find_host(hr, conf_str(s, "to"))) == NULL) {
 		snprintf(msg, sizeof(msg), "no [host %s]", conf_str(s, "to"));
-		return keyerr(r, s, "to", err, errlen, msg);
+		return conf_key_error(err, errlen, s, "to", "%s", msg);
 	}
 	sp.start_ns = conf_int(s, "start");
 	sp.start_jitter_ns = conf_int(s, "start_jitter");
 	sp.stop_ns = conf_int(s, "stop");
 	if (sp.stop_ns != 0 && sp.stop_ns <= sp.start_ns)
-		return keyerr(r, s, "stop", err, errlen, "not after start");
+		return conf_key_error(err, errlen, s, "stop",
+		    "not after start");
 	sp.rate_pps = conf_real(s, "rate");
 	sp.size = (uint64_t)conf_int(s, "size");
 	sp.payload = (uint32_t)conf_int(s, "payload");
@@ -460,10 +453,10 @@ flow_make(struct run *r, struct host_run *hr, int idx, char *err,
 
 	n = conf_list_len(s, "route");
 	if (n < 1 || n > 2)
-		return keyerr(r, s, "route", err, errlen,
+		return conf_key_error(err, errlen, s, "route",
 		    "expected 'FW FW', 'FW', hash or direct");
 	if (parse_route(r, s, "route", 0, n, &sp.route, msg, sizeof(msg)))
-		return keyerr(r, s, "route", err, errlen, msg);
+		return conf_key_error(err, errlen, s, "route", "%s", msg);
 
 	n = conf_list_len(s, "route_change");
 	for (i = 0; i < n; i = j) {
@@ -475,7 +468,8 @@ flow_make(struct run *r, struct host_run *hr, int idx, char *err,
 		if (param_parse(PT_DURATION, word, &at, &rv) != 0) {
 			snprintf(msg, sizeof(msg), "'%s': expected a time "
 			    "(like 5s) before each route", word);
-			return keyerr(r, s, "route_change", err, errlen, msg);
+			return conf_key_error(err, errlen, s, "route_change",
+			    "%s", msg);
 		}
 		for (j = i + 1; j < n; j++) {
 			conf_list_at(s, "route_change", j, word, sizeof(word));
@@ -483,36 +477,28 @@ flow_make(struct run *r, struct host_run *hr, int idx, char *err,
 				break;
 		}
 		if (j - i - 1 < 1 || j - i - 1 > 2)
-			return keyerr(r, s, "route_change", err, errlen,
+			return conf_key_error(err, errlen, s, "route_change",
 			    "expected TIME followed by 'FW FW', 'FW', hash or "
 			    "direct");
 		if (sp.nchanges == FLOW_MAXCHANGES)
-			return keyerr(r, s, "route_change", err, errlen,
+			return conf_key_error(err, errlen, s, "route_change",
 			    "too many changes");
 		c = &sp.changes[sp.nchanges];
 		if (sp.nchanges > 0 && at < sp.changes[sp.nchanges - 1].at_ns)
-			return keyerr(r, s, "route_change", err, errlen,
+			return conf_key_error(err, errlen, s, "route_change",
 			    "times must not go back");
 		c->at_ns = at;
 		if (parse_route(r, s, "route_change", i + 1, j - i - 1, &c->r,
 		    msg, sizeof(msg)))
-			return keyerr(r, s, "route_change", err, errlen, msg);
+			return conf_key_error(err, errlen, s, "route_change",
+			    "%s", msg);
 		sp.nchanges++;
 	}
 
-	if ((hr->flows[idx] = flow_create(&sp, idx, msg, sizeof(msg))) ==
-	    NULL || flow_link(hr->flows[idx], msg, sizeof(msg)) != 0) {
-		/* msg is "key: text" */
-		char key[32];
-		const char *colon = strchr(msg, ':');
-
-		snprintf(key, sizeof(key), "%.*s",
-		    colon ? (int)(colon - msg) : 0, msg);
-		if (strchr(key, '/'))
-			*strchr(key, '/') = '\0';
-		return keyerr(r, s, *key ? key : "from", err, errlen,
-		    colon ? colon + 2 : msg);
-	}
+	if ((hr->flows[idx] = flow_create(&sp, idx, &key, msg,
+	    sizeof(msg))) == NULL ||
+	    flow_link(hr->flows[idx], &key, msg, sizeof(msg)) != 0)
+		return conf_key_error(err, errlen, s, key, "%s", msg);
 	return 0;
 }
 

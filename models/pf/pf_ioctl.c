@@ -479,10 +479,8 @@ pf_rules_source(const struct conf_section *sec, const char *path,
 		rfile = conf_str(sec, "rules_file");
 	}
 	if (rfile[0] && rules[0]) {
-		snprintf(err, errlen, "%s:%d: firewall.%s.rules_file: rules "
-		    "and rules_file are exclusive", path,
-		    conf_line(sec, "rules_file"), conf_name(sec));
-		return (-1);
+		return (conf_key_error(err, errlen, sec, "rules_file",
+		    "rules and rules_file are exclusive"));
 	}
 	if (rfile[0] == '\0') {
 		*textp = rules;
@@ -508,19 +506,15 @@ pf_rules_source(const struct conf_section *sec, const char *path,
 		}
 	}
 	if (e != 0) {
-		snprintf(err, errlen, "%s:%d: firewall.%s.rules_file: "
-		    "cannot read %s: %s", path, conf_line(sec, "rules_file"),
-		    conf_name(sec), *fnamep, e == EFBIG ? "larger than 16 MB" :
-		    conf_read_strerror(e));
-		return (-1);
+		return (conf_key_error(err, errlen, sec, "rules_file",
+		    "cannot read %s: %s", *fnamep, e == EFBIG ?
+		    "larger than 16 MB" : conf_read_strerror(e)));
 	}
 	if (pf_text_blank(*bufp)) {
-		snprintf(err, errlen, "%s:%d: firewall.%s.rules_file: %s holds "
-		    "no rules (an empty ruleset passes everything; to mean "
-		    "that, leave rules_file out or write \"pass all no "
-		    "state\")", path, conf_line(sec, "rules_file"),
-		    conf_name(sec), *fnamep);
-		return (-1);
+		return (conf_key_error(err, errlen, sec, "rules_file",
+		    "%s holds no rules (an empty ruleset passes everything; "
+		    "to mean that, leave rules_file out or write \"pass all "
+		    "no state\")", *fnamep));
 	}
 	*textp = *bufp;
 	*linep = 1;
@@ -567,7 +561,7 @@ pf_attach_path(struct vnet *v, struct conf_section *sec, const char *path,
 	if (path == NULL)
 		path = "scenario";
 	if ((rv = pf_vnet_init(v)) != 0) {
-		snprintf(err, errlen, "%s:0: pf: cannot attach: %s", path,
+		conf_error(err, errlen, path, 0, "pf", "cannot attach: %s",
 		    strerror(rv));
 		CURVNET_RESTORE();
 		return (-1);
@@ -628,7 +622,7 @@ pf_attach_text(struct vnet *v, const char *rules, u_int32_t limit,
 
 	CURVNET_SET(v);
 	if ((rv = pf_vnet_init(v)) != 0) {
-		snprintf(err, errlen, "rules:0: pf: cannot attach: %s",
+		conf_error(err, errlen, "rules", 0, "pf", "cannot attach: %s",
 		    strerror(rv));
 		CURVNET_RESTORE();
 		return (-1);

@@ -123,14 +123,9 @@ pfp_error(struct pfp *p, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	if (p->err == NULL || p->errlen == 0)
-		return (-1);
-	if (p->line > 0)
-		snprintf(p->err, p->errlen, "%s:%d: rules: %s", p->name,
-		    p->line, msg);
-	else	/* conf's convention for values from --set (line 0) */
-		snprintf(p->err, p->errlen, "%s: rules: %s", p->name, msg);
-	return (-1);
+	/* line 0: a value from --set, which has no line */
+	return (conf_error(p->err, p->errlen, p->name, p->line > 0 ?
+	    p->line : -1, "rules", "%s", msg));
 }
 
 /* Split one logical line into tokens. */
@@ -1065,9 +1060,8 @@ pf_parse_rules(const char *text, const char *name, int first_line,
 	u_int32_t		 nr = 0;
 
 	if ((p = calloc(1, sizeof(*p))) == NULL) {
-		snprintf(err, errlen, "%s:%d: rules: out of memory", name,
-		    first_line);
-		return (-1);
+		return (conf_error(err, errlen, name, first_line, "rules",
+		    "out of memory"));
 	}
 	p->name = name;
 	p->err = err;
@@ -1102,9 +1096,8 @@ pf_count_rules(const char *text, const char *name, int first_line,
 
 	*count = 0;
 	if ((p = calloc(1, sizeof(*p))) == NULL) {
-		snprintf(err, errlen, "%s:%d: rules: out of memory", name,
-		    first_line);
-		return (-1);
+		return (conf_error(err, errlen, name, first_line, "rules",
+		    "out of memory"));
 	}
 	pf_conf_opts_init(&o);
 	p->name = name;

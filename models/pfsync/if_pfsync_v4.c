@@ -139,7 +139,8 @@ static const u_int8_t pfsync4_act5[PFSYNC4_ACT_MAX] = {
 
 /* if_pfsync.c (1.102): pfsync_clone_create, with SIOCSETPFSYNC's work */
 int
-pfsync4_attach(const struct pfsync_config *c, char *err, size_t errlen)
+pfsync4_attach(const struct pfsync_config *c, const char **keyp, char *err,
+    size_t errlen)
 {
 	struct pfsync4_softc *sc;
 	struct ifnet *ifp;
@@ -148,7 +149,8 @@ pfsync4_attach(const struct pfsync_config *c, char *err, size_t errlen)
 	V_pfsync_sync_ok = 1;
 	if ((sc = malloc(sizeof(*sc), M_DEVBUF, M_NOWAIT | M_ZERO)) ==
 	    NULL) {
-		snprintf(err, errlen, "pfsync: out of memory");
+		*keyp = "pfsync";
+		snprintf(err, errlen, "out of memory");
 		return (-1);
 	}
 	sc->sc_mbuf = NULL;
@@ -201,8 +203,9 @@ pfsync4_attach(const struct pfsync_config *c, char *err, size_t errlen)
 	if (c->syncdev[0] != '\0') {
 		if ((sc->sc_sync_ifp = pfsync_find_syncdev(c->syncdev)) ==
 		    NULL) {
-			snprintf(err, errlen, "pfsync.syncdev: no interface "
-			    "of this firewall on \"%s\"", c->syncdev);
+			*keyp = "pfsync.syncdev";
+			snprintf(err, errlen, "no interface of this firewall "
+			    "on \"%s\"", c->syncdev);
 			return (-1);
 		}
 		pfsync4_setmtu(sc, sc->sc_if.if_mtu);
@@ -213,15 +216,17 @@ pfsync4_attach(const struct pfsync_config *c, char *err, size_t errlen)
 
 		if (!(sc->sc_sync_ifp->if_flags & IFF_MULTICAST)) {
 			sc->sc_sync_ifp = NULL;
-			snprintf(err, errlen, "pfsync.syncdev: \"%s\" has "
-			    "no multicast", c->syncdev);
+			*keyp = "pfsync.syncdev";
+			snprintf(err, errlen, "\"%s\" has no multicast",
+			    c->syncdev);
 			return (-1);
 		}
 		addr.s_addr = INADDR_PFSYNC_GROUP;
 		if ((sc->sc_imo.imo_membership[0] =
 		    in_addmulti(&addr, sc->sc_sync_ifp)) == NULL) {
 			sc->sc_sync_ifp = NULL;
-			snprintf(err, errlen, "pfsync: out of memory");
+			*keyp = "pfsync";
+			snprintf(err, errlen, "out of memory");
 			return (-1);
 		}
 		sc->sc_imo.imo_num_memberships++;

@@ -74,8 +74,12 @@ int	pfsync_departures(const struct pfsync_config *c,
 /* Section "firewall": pfsync, pfsync.syncdev, ... (terminated by NULL). */
 extern const struct param_spec pfsync_params[];
 
+/* pfsync_params' defaults, no sync device, the pfsync group as peer. */
 void	pfsync_config_default(struct pfsync_config *);
-/* Fill c from a [firewall] section; 0, or -1 with err. */
+/*
+ * Fill c from a [firewall] section (NULL: pfsync_config_default); 0, or
+ * -1 with "FILE:LINE: firewall.NAME.KEY: ..." in err.
+ */
 int	pfsync_config_read(struct pfsync_config *, struct conf_section *,
 	    char *err, size_t errlen);
 
@@ -83,13 +87,12 @@ int	pfsync_config_read(struct pfsync_config *, struct conf_section *,
  * Create pfsync0 on firewall v (after pf_attach and after the firewall's
  * interfaces exist): syncdev, syncpeer, maxupdates, defer, mtu as
  * configured, pfsyncintr registered on netisr 5. pfsync = off attaches
- * nothing but the counters. 0, or -1 with err ("pfsync.syncdev: ...").
+ * nothing but the counters. 0, or -1 with err ("FILE:LINE:
+ * firewall.NAME.pfsync.syncdev: ..."; without a section, "pfsync: ...").
  */
 int	pfsync_attach(struct vnet *, struct conf_section *, char *err,
 	    size_t errlen);
-/* The same, naming the scenario file in errors (as pf_attach_path). */
-int	pfsync_attach_path(struct vnet *, struct conf_section *,
-	    const char *path, char *err, size_t errlen);
+/* The same from c, without a scenario: errors read "pfsync.mtu: ...". */
 int	pfsync_attach_config(struct vnet *, const struct pfsync_config *,
 	    char *err, size_t errlen);
 /* Destroy pfsync0 (held packets are sent, as OpenBSD does). */

@@ -4,8 +4,6 @@
  * (summary.json's "pfsync" object and netstat -s -p pfsync text).
  */
 
-#include <stdarg.h>
-
 #include "models/pfsync/pfsync_var.h"
 
 /*
@@ -57,8 +55,8 @@ const struct param_spec pfsync_params[] = {
 	{ NULL, NULL, 0, 0, 0, NULL, NULL, NULL }
 };
 
-static int	pfsync_config_read_path(struct pfsync_config *,
-		    struct conf_section *, const char *, char *, size_t);
+static void	pfsync_config_values(struct pfsync_config *,
+		    const struct conf_section *);
 
 static const char *const pfsync_version_names[] = {
 	[PFSYNC_V5] = "v5",
@@ -67,34 +65,15 @@ static const char *const pfsync_version_names[] = {
 	[PFSYNC_OFF] = "off",
 };
 
-static void
-pfsync_conf_err(struct conf_section *sec, const char *path, const char *key,
-    char *err, size_t errlen, const char *fmt, ...)
-{
-	char msg[256];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	if (sec == NULL)
-		snprintf(err, errlen, "%s: %s", key, msg);
-	else
-		snprintf(err, errlen, "%s:%d: firewall.%s.%s: %s",
-		    path ? path : "scenario", conf_line(sec, key),
-		    conf_name(sec), key, msg);
-}
-
+/*
+ * pfsync_params' defaults; no sync device (the table's "sync" is a
+ * scenario's, where it is optional) and the pfsync group as peer.
+ */
 void
 pfsync_config_default(struct pfsync_config *c)
 {
 	memset(c, 0, sizeof(*c));
-	c->version = PFSYNC_V5;
-	c->maxupdates = 128;
-	c->defer = 1;
-	c->mtu = 1500;
-	c->bulk_on_up = 1;
-	c->merge = PFSYNC_MERGE_SEED;
+	pfsync_config_values(c, NULL);
 }
 
 int
@@ -138,60 +117,71 @@ pfsync_departures(const struct pfsync_config *c, struct pfsync_departure *out,
 	return (n < max ? n : max);
 }
 
-int
-pfsync_config_read(struct pfsync_config *c, struct conf_section *sec,
-    char *err, size_t errlen)
+/* A key of sec, or its pfsync_params default when sec is NULL. */
+static int64_t
+pfsync_conf_int(const struct conf_section *sec, const char *key)
 {
-	return (pfsync_config_read_path(c, sec, NULL, err, errlen));
+	return (sec != NULL ? conf_int(sec, key) :
+	    param_default_int(pfsync_params, key));
 }
 
-static int
-pfsync_config_read_path(struct pfsync_config *c, struct conf_section *sec,
-    const char *path, char *err, size_t errlen)
+static const char *
+pfsync_conf_str(const struct conf_section *sec, const char *key)
+{
+	return (sec != NULL ? conf_str(sec, key) :
+	    param_default_str(pfsync_params, key));
+}
+
+/* Every key but syncdev and syncpeer, which cannot fail to read. */
+static void
+pfsync_config_values(struct pfsync_config *c, const struct conf_section *sec)
 {
 	const char *v;
-	struct in_addr a;
 	int i;
 
-	pfsync_config_default(c);
-	if (sec == NULL)
-		return (0);
-
-	v = conf_str(sec, "pfsync");
+	v = pfsync_conf_str(sec, "pfsync");
 	for (i = 0; i < (int)nitems(pfsync_version_names); i++)
 		if (strcmp(v, pfsync_version_names[i]) == 0)
 			c->version = i;
-
-	v = conf_str(sec, "pfsync.syncdev");
-	if (strlen(v) >= sizeof(c->syncdev)) {
-		pfsync_conf_err(sec, path, "pfsync.syncdev", err, errlen,
-		    "'%s': name too long", v);
-		return (-1);
-	}
-	strlcpy(c->syncdev, v, sizeof(c->syncdev));
-
-	v = conf_str(sec, "pfsync.syncpeer");
-	if (inet_pton(AF_INET, v, &a) != 1) {
-		pfsync_conf_err(sec, path, "pfsync.syncpeer", err, errlen,
-		    "'%s': expected an IPv4 address", v);
-		return (-1);
-	}
-	c->syncpeer = a.s_addr == INADDR_PFSYNC_GROUP ? 0 : a.s_addr;
-
-	c->maxupdates = (int)conf_int(sec, "pfsync.maxupdates");
-	c->defer = conf_bool(sec, "pfsync.defer");
-	c->mtu = (int)conf_int(sec, "pfsync.mtu");
-	c->bulk_on_up = conf_bool(sec, "pfsync.bulk_on_up");
-	c->defer_kick = conf_bool(sec, "pfsync.defer_kick");
-	c->bulk_pace = strcmp(conf_str(sec, "pfsync.bulk_pace"), "tick") == 0 ?
-	    PFSYNC_PACE_TICK : PFSYNC_PACE_BURST;
-	v = conf_str(sec, "pfsync.merge");
+	c->maxupdates = (int)pfsync_conf_int(sec, "pfsync.maxupdates");
+	c->defer = pfsync_conf_int(sec, "pfsync.defer") != 0;
+	c->mtu = (int)pfsync_conf_int(sec, "pfsync.mtu");
+	c->bulk_on_up = pfsync_conf_int(sec, "pfsync.bulk_on_up") != 0;
+	c->defer_kick = pfsync_conf_int(sec, "pfsync.defer_kick") != 0;
+	c->bulk_pace = strcmp(pfsync_conf_str(sec, "pfsync.bulk_pace"),
+	    "tick") == 0 ? PFSYNC_PACE_TICK : PFSYNC_PACE_BURST;
+	v = pfsync_conf_str(sec, "pfsync.merge");
 	if (strcmp(v, "peer") == 0)
 		c->merge = PFSYNC_MERGE_PEER;
 	else if (strcmp(v, "field") == 0)
 		c->merge = PFSYNC_MERGE_FIELD;
 	else
 		c->merge = PFSYNC_MERGE_SEED;
+}
+
+int
+pfsync_config_read(struct pfsync_config *c, struct conf_section *sec,
+    char *err, size_t errlen)
+{
+	const char *v;
+	struct in_addr a;
+
+	pfsync_config_default(c);
+	if (sec == NULL)
+		return (0);
+	pfsync_config_values(c, sec);
+
+	v = conf_str(sec, "pfsync.syncdev");
+	if (strlen(v) >= sizeof(c->syncdev))
+		return (conf_key_error(err, errlen, sec, "pfsync.syncdev",
+		    "'%s': name too long", v));
+	strlcpy(c->syncdev, v, sizeof(c->syncdev));
+
+	v = conf_str(sec, "pfsync.syncpeer");
+	if (inet_pton(AF_INET, v, &a) != 1)
+		return (conf_key_error(err, errlen, sec, "pfsync.syncpeer",
+		    "'%s': expected an IPv4 address", v));
+	c->syncpeer = a.s_addr == INADDR_PFSYNC_GROUP ? 0 : a.s_addr;
 	return (0);
 }
 
@@ -212,10 +202,13 @@ pfsync_find_syncdev(const char *name)
 	return (ifunit(name));
 }
 
-/* ifconfig pfsync0 mtu M syncdev D syncpeer P maxupd N [-]defer up */
+/*
+ * ifconfig pfsync0 mtu M syncdev D syncpeer P maxupd N [-]defer up. On
+ * error *keyp names the [firewall] key at fault and err says what.
+ */
 static int
 pfsync5_attach(const struct pfsync_config *c, int syncdev_optional,
-    char *err, size_t errlen)
+    const char **keyp, char *err, size_t errlen)
 {
 	struct pfsync_softc *sc;
 	struct pfsyncreq pfsyncr;
@@ -223,15 +216,16 @@ pfsync5_attach(const struct pfsync_config *c, int syncdev_optional,
 	int error;
 
 	if ((sc = pfsync_clone_create(0)) == NULL) {
-		snprintf(err, errlen, "pfsync: out of memory");
+		*keyp = "pfsync";
+		snprintf(err, errlen, "out of memory");
 		return (-1);
 	}
 
 	memset(&ifr, 0, sizeof(ifr));
 	ifr.ifr_mtu = c->mtu;
 	if ((error = pfsyncioctl(&sc->sc_if, SIOCSIFMTU, (caddr_t)&ifr))) {
-		snprintf(err, errlen, "pfsync.mtu: %d: %s", c->mtu,
-		    strerror(error));
+		*keyp = "pfsync.mtu";
+		snprintf(err, errlen, "%d: %s", c->mtu, strerror(error));
 		return (-1);
 	}
 
@@ -249,33 +243,36 @@ pfsync5_attach(const struct pfsync_config *c, int syncdev_optional,
 	memset(&ifr, 0, sizeof(ifr));
 	ifr.ifr_data = (caddr_t)&pfsyncr;
 	if ((error = pfsyncioctl(&sc->sc_if, SIOCSETPFSYNC, (caddr_t)&ifr))) {
+		*keyp = "pfsync.syncdev";
 		if (error == EINVAL && pfsyncr.pfsyncr_syncdev[0] != '\0')
-			snprintf(err, errlen, "pfsync.syncdev: no interface "
-			    "of this firewall on \"%s\"", c->syncdev);
+			snprintf(err, errlen, "no interface of this firewall "
+			    "on \"%s\"", c->syncdev);
 		else
-			snprintf(err, errlen, "pfsync.syncdev: \"%s\": %s",
-			    c->syncdev, strerror(error));
+			snprintf(err, errlen, "\"%s\": %s", c->syncdev,
+			    strerror(error));
 		return (-1);
 	}
 	return (0);
 }
 
+/* Attach as c says; on error *keyp names the key at fault, err what. */
 static int
 pfsync_attach_config_opt(struct vnet *v, const struct pfsync_config *c,
-    int syncdev_optional, char *err, size_t errlen)
+    int syncdev_optional, const char **keyp, char *err, size_t errlen)
 {
 	struct pfsync_vnet *pv;
 	struct pfsync_config cc = *c;
 	int rv = 0;
 
 	CURVNET_SET(v);
+	*keyp = "pfsync";
 	if (v->vnet_pfsync != NULL) {
-		snprintf(err, errlen, "pfsync: attached twice");
+		snprintf(err, errlen, "attached twice");
 		CURVNET_RESTORE();
 		return (-1);
 	}
 	if ((pv = calloc(1, sizeof(*pv))) == NULL) {
-		snprintf(err, errlen, "pfsync: out of memory");
+		snprintf(err, errlen, "out of memory");
 		CURVNET_RESTORE();
 		return (-1);
 	}
@@ -288,14 +285,15 @@ pfsync_attach_config_opt(struct vnet *v, const struct pfsync_config *c,
 
 	switch (cc.version) {
 	case PFSYNC_V5:
-		rv = pfsync5_attach(&cc, syncdev_optional, err, errlen);
+		rv = pfsync5_attach(&cc, syncdev_optional, keyp, err,
+		    errlen);
 		break;
 	case PFSYNC_V4:
 	case PFSYNC_V4_SPLIT:
 		if (cc.syncdev[0] != '\0' && syncdev_optional &&
 		    pfsync_find_syncdev(cc.syncdev) == NULL)
 			cc.syncdev[0] = '\0';
-		rv = pfsync4_attach(&cc, err, errlen);
+		rv = pfsync4_attach(&cc, keyp, err, errlen);
 		break;
 	case PFSYNC_OFF:
 		break;
@@ -312,40 +310,27 @@ int
 pfsync_attach_config(struct vnet *v, const struct pfsync_config *c,
     char *err, size_t errlen)
 {
-	return (pfsync_attach_config_opt(v, c, 0, err, errlen));
+	const char *key = "pfsync";
+	char msg[200];
+
+	if (pfsync_attach_config_opt(v, c, 0, &key, msg, sizeof(msg)) != 0)
+		return (conf_key_error(err, errlen, NULL, key, "%s", msg));
+	return (0);
 }
 
 int
 pfsync_attach(struct vnet *v, struct conf_section *sec, char *err,
     size_t errlen)
 {
-	return (pfsync_attach_path(v, sec, NULL, err, errlen));
-}
-
-int
-pfsync_attach_path(struct vnet *v, struct conf_section *sec,
-    const char *path, char *err, size_t errlen)
-{
 	struct pfsync_config c;
-	char msg[200], key[64];
-	size_t n;
+	const char *key = "pfsync";
+	char msg[200];
 
-	if (pfsync_config_read_path(&c, sec, path, err, errlen) != 0)
+	if (pfsync_config_read(&c, sec, err, errlen) != 0)
 		return (-1);
 	if (pfsync_attach_config_opt(v, &c, sec == NULL ||
-	    !conf_isset(sec, "pfsync.syncdev"), msg, sizeof(msg)) != 0) {
-		/* msg is "KEY: what"; place it in the scenario */
-		n = strcspn(msg, ":");
-		if (strncmp(msg, "pfsync", 6) == 0 && msg[n] == ':' &&
-		    n < sizeof(key)) {
-			snprintf(key, sizeof(key), "%.*s", (int)n, msg);
-			pfsync_conf_err(sec, path, key, err, errlen, "%s",
-			    msg + n + (msg[n + 1] == ' ' ? 2 : 1));
-		} else
-			pfsync_conf_err(sec, path, "pfsync", err, errlen, "%s",
-			    msg);
-		return (-1);
-	}
+	    !conf_isset(sec, "pfsync.syncdev"), &key, msg, sizeof(msg)) != 0)
+		return (conf_key_error(err, errlen, sec, key, "%s", msg));
 	return (0);
 }
 

@@ -403,7 +403,8 @@ void	pfsyncintr(void);
 /* ------------------------------------------------------------------ */
 /* v4 and v4-split (if_pfsync_v4.c)                                    */
 
-int	pfsync4_attach(const struct pfsync_config *, char *, size_t);
+int	pfsync4_attach(const struct pfsync_config *, const char **, char *,
+	    size_t);
 void	pfsync4_detach(void);
 void	pfsync4_input(struct mbuf *, int);
 void	pfsync4_insert_state(struct pf_state *);

@@ -923,6 +923,96 @@ test_read_file(void **state)
 	rmdir(dir);
 }
 
+/* conf_key_error names the key's line, else the section header's. */
+static void
+test_key_error(void **state)
+{
+	struct conf *c = parse_ok(good);
+	struct conf_section *fw = sec(c, "firewall", "fwA");
+	char err[512], small[10];
+
+	(void)state;
+	assert_int_equal(conf_key_error(err, sizeof(err), fw,
+	    "pfsync.maxupdates", "%d is too %s", 3, "few"), -1);
+	assert_string_equal(err,
+	    "t.conf:20: firewall.fwA.pfsync.maxupdates: 3 is too few");
+	/* a key the file does not set: the header */
+	conf_key_error(err, sizeof(err), fw, "hw", "no such profile");
+	assert_string_equal(err, "t.conf:13: firewall.fwA.hw: no such profile");
+	/* the section itself */
+	conf_key_error(err, sizeof(err), fw, NULL, "too many nodes");
+	assert_string_equal(err, "t.conf:13: firewall.fwA: too many nodes");
+	/* [sim] has no name */
+	conf_key_error(err, sizeof(err), sec(c, "sim", NULL), "seed", "odd");
+	assert_string_equal(err, "t.conf:4: sim.seed: odd");
+	/* a key copied by like keeps the line it has in the other section */
+	conf_key_error(err, sizeof(err), sec(c, "net", "y"), "rate", "x");
+	assert_string_equal(err, "t.conf:7: net.y.rate: x");
+	/* --set on a key the file left out: the header's line */
+	assert_int_equal(conf_set(c, "firewall.fwA.hw=modern", err,
+	    sizeof(err)), 0);
+	conf_key_error(err, sizeof(err), fw, "hw", "no cost table");
+	assert_string_equal(err, "t.conf:13: firewall.fwA.hw: no cost table");
+	/* without a section: the key alone */
+	conf_key_error(err, sizeof(err), NULL, "pfsync.mtu", "%d: bad", 64);
+	assert_string_equal(err, "pfsync.mtu: 64: bad");
+	/* cut to the buffer, still a string */
+	conf_key_error(small, sizeof(small), fw, "hw", "no cost table");
+	assert_string_equal(small, "t.conf:13");
+	conf_free(c);
+}
+
+static void
+test_error(void **state)
+{
+	char err[512];
+
+	(void)state;
+	assert_int_equal(conf_error(err, sizeof(err), "r.conf", 3, "rules",
+	    "syntax error near \"%s\"", "x"), -1);
+	assert_string_equal(err, "r.conf:3: rules: syntax error near \"x\"");
+	conf_error(err, sizeof(err), "r.conf", 0, "cannot read", "binary");
+	assert_string_equal(err, "r.conf:0: cannot read: binary");
+	/* negative line: a value from --set */
+	conf_error(err, sizeof(err), "--set", -1, "rules", "bad");
+	assert_string_equal(err, "--set: rules: bad");
+	conf_error(err, sizeof(err), "r.conf", 9, NULL, "malformed");
+	assert_string_equal(err, "r.conf:9: malformed");
+	conf_error(err, sizeof(err), NULL, 9, "pf", "cannot attach");
+	assert_string_equal(err, "pf: cannot attach");
+	conf_error(err, sizeof(err), NULL, -1, NULL, "--set %s: no", "a");
+	assert_string_equal(err, "--set a: no");
+}
+
+/* A table's default, parsed as its type, is what a getter reads. */
+static void
+test_param_default(void **state)
+{
+	static const char *const keys[] = { "rate", "delay", "qlimit", "up",
+	    "buf" };
+	struct conf *c = parse_ok("[net n]\n");
+	struct conf_section *n = sec(c, "net", "n");
+	size_t i;
+
+	(void)state;
+	assert_int_equal(param_default_int(fw_p, "pfsync.maxupdates"), 128);
+	assert_int_equal(param_default_int(net_p, "delay"), 50000);
+	assert_int_equal(param_default_int(net_p, "buf"), 65536);
+	assert_int_equal(param_default_int(net_p, "up"), 1);
+	assert_int_equal(param_default_int(fw_p, "pps"), 1000);
+	assert_true(param_default_real(net_p, "loss") == 0);
+	assert_true(param_default_real(fw_p, "pps") == 1000);
+	assert_string_equal(param_default_str(fw_p, "pfsync"), "v5");
+	assert_ptr_equal(param_find(fw_p, "hw"), &fw_p[3]);
+	assert_null(param_find(fw_p, "nosuchkey"));
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		assert_int_equal(conf_int(n, keys[i]),
+		    param_default_int(net_p, keys[i]));
+	assert_true(conf_real(n, "loss") == param_default_real(net_p,
+	    "loss"));
+	conf_free(c);
+}
+
 int
 main(void)
 {
@@ -954,6 +1044,9 @@ main(void)
 		cmocka_unit_test(test_err_no_sections),
 		cmocka_unit_test(test_many_sections),
 		cmocka_unit_test(test_read_file),
+		cmocka_unit_test(test_key_error),
+		cmocka_unit_test(test_error),
+		cmocka_unit_test(test_param_default),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -251,17 +251,18 @@ static struct flow *
 tb_flow(struct tb *tb, struct flow_spec *sp, int id)
 {
 	struct flow *f;
+	const char *key;
 	char err[256];
 
 	sp->from = tb->h1;
 	sp->to = tb->h2;
 	if (sp->name == NULL)
 		sp->name = "f";
-	f = flow_create(sp, id, err, sizeof(err));
+	f = flow_create(sp, id, &key, err, sizeof(err));
 	if (f == NULL)
-		fail_msg("flow_create: %s", err);
-	if (flow_link(f, err, sizeof(err)) != 0)
-		fail_msg("flow_link: %s", err);
+		fail_msg("flow_create: %s: %s", key, err);
+	if (flow_link(f, &key, err, sizeof(err)) != 0)
+		fail_msg("flow_link: %s: %s", key, err);
 	flow_start(f);
 	return f;
 }

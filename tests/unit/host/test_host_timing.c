@@ -592,6 +592,7 @@ flow_began(uint64_t seed, bool variability, simtime_t jitter)
 	struct host *a, *b;
 	struct flow_spec fs;
 	struct flow *f;
+	const char *key;
 	char err[200];
 	simtime_t t;
 
@@ -612,9 +613,9 @@ flow_began(uint64_t seed, bool variability, simtime_t jitter)
 	fs.start_ns = 100 * MS;
 	fs.start_jitter_ns = jitter;
 	fs.route.kind = ROUTE_DIRECT;
-	if ((f = flow_create(&fs, 0, err, sizeof(err))) == NULL ||
-	    flow_link(f, err, sizeof(err)) != 0)
-		fail_msg("flow: %s", err);
+	if ((f = flow_create(&fs, 0, &key, err, sizeof(err))) == NULL ||
+	    flow_link(f, &key, err, sizeof(err)) != 0)
+		fail_msg("flow: %s: %s", key, err);
 	flow_start(f);
 	ev_run(w->q, 200 * MS);
 	flow_finish(f);

@@ -87,7 +87,8 @@ test_bad_values(void **unused)
 	c = parse("[firewall a]\n\npfsync.syncpeer = nowhere\n");
 	assert_int_equal(pfsync_config_read(&pc, conf_find(c, "firewall",
 	    "a"), err, sizeof(err)), -1);
-	assert_string_equal(err, "scenario:3: firewall.a.pfsync.syncpeer: "
+	/* named after the file the section came from */
+	assert_string_equal(err, "t.conf:3: firewall.a.pfsync.syncpeer: "
 	    "'nowhere': expected an IPv4 address");
 	conf_free(c);
 }
@@ -104,8 +105,8 @@ test_attach_by_net(void **unused)
 	    "[firewall b]\npfsync.syncdev = dmz\n");
 	/* the default net "sync" exists: em0 */
 	tnet_enter(net, 0);
-	assert_int_equal(pfsync_attach_path(net->fw[0].v,
-	    conf_find(c, "firewall", "a"), "t.conf", err, sizeof(err)), 0);
+	assert_int_equal(pfsync_attach(net->fw[0].v,
+	    conf_find(c, "firewall", "a"), err, sizeof(err)), 0);
 	assert_ptr_equal(V_pfsyncif->sc_sync_if, &net->fw[0].ifn);
 	assert_int_equal(V_pfsyncif->sc_imo.imo_multicast_ifp,
 	    &net->fw[0].ifn);
@@ -117,8 +118,8 @@ test_attach_by_net(void **unused)
 	assert_ptr_equal(curvnet->vnet_isr_once[NETISR_PFSYNC], pfsyncintr);
 	/* a named net the firewall is not on: an error on that key */
 	tnet_enter(net, 1);
-	assert_int_equal(pfsync_attach_path(net->fw[1].v,
-	    conf_find(c, "firewall", "b"), "t.conf", err, sizeof(err)), -1);
+	assert_int_equal(pfsync_attach(net->fw[1].v,
+	    conf_find(c, "firewall", "b"), err, sizeof(err)), -1);
 	assert_string_equal(err, "t.conf:3: firewall.b.pfsync.syncdev: "
 	    "no interface of this firewall on \"dmz\"");
 	assert_null(curvnet->vnet_pfsync);
@@ -158,6 +159,10 @@ test_off_and_no_syncdev(void **unused)
 	assert_int_equal(pfsync_attach_config(net->fw[1].v, &pc, err,
 	    sizeof(err)), 0);
 	assert_null(V_pfsyncif->sc_sync_if);
+	/* without a scenario the error names the key alone */
+	assert_int_equal(pfsync_attach_config(net->fw[1].v, &pc, err,
+	    sizeof(err)), -1);
+	assert_string_equal(err, "pfsync: attached twice");
 	s = splsoftnet();
 	st = tstate_new(2);
 	splx(s);
@@ -168,6 +173,29 @@ test_off_and_no_syncdev(void **unused)
 	tnet_destroy(net);
 }
 
+/* pfsync_config_default is pfsync_params' defaults, but no syncdev. */
+static void
+test_default_is_the_table(void **unused)
+{
+	struct pfsync_config d, r;
+	struct conf *c;
+	char err[256];
+
+	(void)unused;
+	c = parse("[firewall a]\n");
+	pfsync_config_default(&d);
+	assert_int_equal(pfsync_config_read(&r, conf_find(c, "firewall",
+	    "a"), err, sizeof(err)), 0);
+	assert_int_equal(d.maxupdates, 128);
+	assert_int_equal(d.mtu, 1500);
+	assert_int_equal(d.version, PFSYNC_V5);
+	assert_string_equal(d.syncdev, "");
+	assert_string_equal(r.syncdev, "sync");
+	memset(r.syncdev, 0, sizeof(r.syncdev));
+	assert_memory_equal(&d, &r, sizeof(d));
+	conf_free(c);
+}
+
 int
 main(void)
 {
@@ -176,6 +204,7 @@ main(void)
 		cmocka_unit_test(test_bad_values),
 		cmocka_unit_test(test_attach_by_net),
 		cmocka_unit_test(test_off_and_no_syncdev),
+		cmocka_unit_test(test_default_is_the_table),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));
