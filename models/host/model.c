@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "host_var.h"
+#include "models/emu/emu.h"
 
 #define S	NS_PER_SEC
 #define MS	NS_PER_MS
@@ -136,6 +137,9 @@ const struct param_spec flow_params[] = {
 };
 
 const struct section_type host_section = { "host", true, true, host_params };
+/* kind = netns and its keys (models/emu). */
+static const struct section_type emu_section = { "host", true, true,
+    emu_params };
 const struct section_type flow_section = { "flow", true, true, flow_params };
 
 /* The host model's per-run state; the flow model shares it. */
@@ -147,6 +151,7 @@ struct host_run {
 	struct conf_section	**fsec;
 	int			  nflows, fcap;
 	bool			  addrs_done;
+	struct emu_host		**emu;		/* per host; NULL: kind = sim */
 };
 
 static struct host_run *
@@ -218,6 +223,18 @@ host_build(struct run *r, struct conf_section *s, char *err, size_t errlen)
 	if (hr == NULL || grow(&hr->hosts, &hr->hsec, hr->nhosts,
 	    &hr->hcap) != 0)
 		return conf_key_error(err, errlen, s, "net", "out of memory");
+	if (strcmp(conf_str(s, "kind"), "netns") == 0) {
+		if (!run_realtime(r))
+			return conf_key_error(err, errlen, s, "kind",
+			    "netns needs sim.clock = realtime (or --realtime)");
+		if (emu_available(msg, sizeof(msg)) != 0)
+			return conf_key_error(err, errlen, s, "kind",
+			    "netns: %s", msg);
+	} else if (conf_isset(s, "run") || conf_isset(s, "gateway") ||
+	    conf_isset(s, "start"))
+		return conf_key_error(err, errlen, s, conf_isset(s, "run") ?
+		    "run" : conf_isset(s, "gateway") ? "gateway" : "start",
+		    "only for kind = netns");
 	if ((seg = run_segment(r, conf_str(s, "net"))) == NULL) {
 		snprintf(msg, sizeof(msg), "no [net %s]", conf_str(s, "net"));
 		return conf_key_error(err, errlen, s, "net", "%s", msg);
@@ -339,8 +356,76 @@ static int
 host_link(struct run *r, char *err, size_t errlen)
 {
 	struct host_run *hr = run_model_data(r, &host_model);
+	bool stale_done = false;
+	int i;
 
-	return hr ? assign_addrs(r, hr, err, errlen) : 0;
+	if (hr == NULL)
+		return 0;
+	if (assign_addrs(r, hr, err, errlen) != 0)
+		return -1;
+	/* kind = netns: the namespace, once the addresses are known. */
+	for (i = 0; i < hr->nhosts; i++) {
+		if (strcmp(conf_str(hr->hsec[i], "kind"), "netns") != 0)
+			continue;
+		if (hr->emu == NULL && (hr->emu = calloc((size_t)hr->hcap,
+		    sizeof(*hr->emu))) == NULL)
+			return conf_key_error(err, errlen, hr->hsec[i], "kind",
+			    "out of memory");
+		if (!stale_done) {
+			emu_clean_stale();
+			stale_done = true;
+		}
+		hr->emu[i] = emu_host_create(r, hr->hsec[i],
+		    host_iface(hr->hosts[i]), err, errlen);
+		if (hr->emu[i] == NULL)
+			return -1;
+	}
+	return 0;
+}
+
+static void
+host_start(struct run *r)
+{
+	struct host_run *hr = run_model_data(r, &host_model);
+	int i;
+
+	for (i = 0; hr != NULL && hr->emu != NULL && i < hr->nhosts; i++)
+		if (hr->emu[i] != NULL)
+			emu_host_start(hr->emu[i]);
+}
+
+static void
+host_stop(struct run *r)
+{
+	struct host_run *hr = run_model_data(r, &host_model);
+	int i;
+
+	for (i = 0; hr != NULL && hr->emu != NULL && i < hr->nhosts; i++)
+		if (hr->emu[i] != NULL)
+			emu_host_stop(hr->emu[i]);
+}
+
+static int
+host_files(struct run *r, const char *dir)
+{
+	struct host_run *hr = run_model_data(r, &host_model);
+	int i, rv = 0;
+
+	for (i = 0; hr != NULL && hr->emu != NULL && i < hr->nhosts; i++)
+		if (hr->emu[i] != NULL && emu_host_files(hr->emu[i], dir) != 0)
+			rv = -1;
+	return rv;
+}
+
+static void
+host_text(struct run *r, FILE *f)
+{
+	struct host_run *hr = run_model_data(r, &host_model);
+	int i;
+
+	for (i = 0; hr != NULL && hr->emu != NULL && i < hr->nhosts; i++)
+		if (hr->emu[i] != NULL)
+			emu_host_text(hr->emu[i], f);
 }
 
 static int
@@ -434,6 +519,13 @@ flow_make(struct run *r, struct host_run *hr, int idx, char *err,
 		snprintf(msg, sizeof(msg), "no [host %s]", conf_str(s, "to"));
 		return conf_key_error(err, errlen, s, "to", "%s", msg);
 	}
+	for (i = 0; i < hr->nhosts; i++)
+		if ((hr->hosts[i] == sp.from || hr->hosts[i] == sp.to) &&
+		    strcmp(conf_str(hr->hsec[i], "kind"), "netns") == 0)
+			return conf_key_error(err, errlen, s,
+			    hr->hosts[i] == sp.from ? "from" : "to",
+			    "%s is an emulated host (kind = netns): its traffic "
+			    "is its program's (run)", host_name(hr->hosts[i]));
 	sp.start_ns = conf_int(s, "start");
 	sp.start_jitter_ns = conf_int(s, "start_jitter");
 	sp.stop_ns = conf_int(s, "stop");
@@ -595,6 +687,8 @@ host_json(struct run *r, struct json *j)
 		json_uint(j, "tx_refused", st->tx_drops);
 		json_uint(j, "tx_nobuf", st->tx_nobuf);
 		json_obj_end(j);
+		if (hr->emu != NULL && hr->emu[i] != NULL)
+			emu_host_json(hr->emu[i], j);
 		json_obj_end(j);
 	}
 	json_arr_end(j);
@@ -729,6 +823,9 @@ host_run_destroy(struct run *r)
 		return;
 	for (i = 0; i < hr->nflows; i++)
 		flow_destroy(hr->flows[i]);
+	for (i = 0; hr->emu != NULL && i < hr->nhosts; i++)
+		emu_host_destroy(hr->emu[i]);
+	free(hr->emu);
 	for (i = 0; i < hr->nhosts; i++)
 		host_destroy(hr->hosts[i]);
 	free(hr->flows);
@@ -741,9 +838,14 @@ host_run_destroy(struct run *r)
 
 const struct model_type host_model = {
 	.st = &host_section,
+	.more = { &emu_section },
 	.build = host_build,
 	.link = host_link,
+	.start = host_start,
+	.stop = host_stop,
 	.report_json = host_json,
+	.report_files = host_files,
+	.report_text = host_text,
 	.destroy = host_run_destroy,
 };
 
