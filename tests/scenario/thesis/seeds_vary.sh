@@ -1,7 +1,8 @@
 # One run is one sample: in every standard scenario another seed gives
 # other packet timings (interrupt phases, CPU cost spread, host stack
 # latency, flow starts), read off the pcap timestamps of every frame.
-# (demo_udp.conf is the engine alone, with no source of variation.)
+# (demo_udp.conf is the engine alone, with no source of variation; the
+# emu_* scenarios run real programs in real time, tests/emulation.)
 . "$(dirname "$0")/../lib.sh"
 command -v tshark >/dev/null || { echo "SKIP: tshark missing"; exit 77; }
 n=0
@@ -10,6 +11,7 @@ for c in "$S"/*.conf; do
 	d=400ms
 	case $s in
 	demo_udp) continue ;;
+	emu_*) continue ;;	# real programs on the wall clock: own tests
 	asym_tcp_thesis) d=7s ;;	# its flow opens after 5 s
 	fault_*_limit) d=20ms ;;	# a flood: 100 MB of capture in 400 ms
 	esac
