@@ -15,7 +15,7 @@
 DEPS_BUILD="cmake cc make pkg-config libpcap libbsd"
 # ./sim test: the build, cmocka (unit tests) and the tools the tests run.
 DEPS_TEST="$DEPS_BUILD cmocka jq tshark valgrind parallel gnuplot clang
-    libfuzzer"
+    libfuzzer ip iperf3 busybox curl"
 
 deps_needs()
 {
@@ -47,6 +47,10 @@ deps_info()
 	gnuplot)	echo "gnuplot-nox gnuplot, the figures" ;;
 	clang)		echo "clang clang, for libFuzzer" ;;
 	libfuzzer)	echo "libclang-rt-dev clang's libFuzzer runtime" ;;
+	ip)		echo "iproute2 ip, emulated hosts' namespaces" ;;
+	iperf3)		echo "iperf3 iperf3, the emulation scenarios' traffic" ;;
+	busybox)	echo "busybox busybox httpd, emu_http.conf's server" ;;
+	curl)		echo "curl curl, emu_http.conf's client" ;;
 	*)		echo "$1 (unknown need)" ;;
 	esac
 }

@@ -46,7 +46,9 @@ const struct param_spec emu_params[] = {
 	    "models/emu/README.md)" },
 	{ "host", "run", PT_STRING, 0, 0, "", NULL,
 	    "netns: a command run inside the namespace by /bin/sh -c, e.g. "
-	    "'iperf3 -s -1'; its output is run-NAME.out in the results" },
+	    "'iperf3 -s -1'; it starts in a scratch directory of its own, "
+	    "removed after the run, and its output is run-NAME.out in the "
+	    "results" },
 	{ "host", "start", PT_DURATION, 0, 86400LL * NS_PER_SEC, "0", NULL,
 	    "netns: when the command starts" },
 	{ "host", "gateway", PT_STRING, 0, 0, "", NULL,
@@ -76,6 +78,7 @@ struct emu_host {
 	bool		 exited, terminated;
 	simtime_t	 exit_at;
 	char		 start_err[128];	/* fork failed, ... */
+	char		 scratch[96];		/* its working directory */
 	/* frames */
 	uint64_t	 to_linux, to_linux_bytes, to_linux_drops;
 	uint64_t	 from_linux, from_linux_bytes, from_linux_drops;
@@ -173,6 +176,19 @@ emu_kill_ns_pids(const char *ns)
 	pclose(f);
 }
 
+/* rm -rf a scratch directory /tmp/pfsim-PID-HOST.XXXXXX (only those). */
+static void
+emu_rm_scratch(const char *dir)
+{
+	char msg[256];
+	char *const argv[] = { "rm", "-rf", "--one-file-system", "--",
+	    (char *)dir, NULL };
+
+	if (strncmp(dir, "/tmp/pfsim-", 11) != 0 || strstr(dir, "..") != NULL)
+		return;
+	(void)emu_exec(argv, msg, sizeof(msg));
+}
+
 static void
 emu_del_ns(const char *ns)
 {
@@ -183,34 +199,50 @@ emu_del_ns(const char *ns)
 	(void)emu_exec(argv, msg, sizeof(msg));
 }
 
+/* "pfsim-PID-..." of a PID that names no process (not ours)? */
+static bool
+emu_stale_name(const char *name)
+{
+	char *end;
+	long pid;
+
+	if (strncmp(name, "pfsim-", 6) != 0)
+		return false;
+	pid = strtol(name + 6, &end, 10);
+	if (end == name + 6 || *end != '-' || pid <= 0)
+		return false;
+	return pid != (long)getpid() && kill((pid_t)pid, 0) != 0 &&
+	    errno == ESRCH;
+}
+
 void
 emu_clean_stale(void)
 {
 	DIR *d = opendir(EMU_NETNS_DIR);
 	struct dirent *de;
-	char stale[64][NAME_MAX + 1];
+	char stale[64][NAME_MAX + 8];
 	int n = 0, i;
 
-	if (d == NULL)
-		return;
-	while ((de = readdir(d)) != NULL && n < 64) {
-		char *end;
-		long pid;
-
-		if (strncmp(de->d_name, "pfsim-", 6) != 0)
-			continue;
-		pid = strtol(de->d_name + 6, &end, 10);
-		if (end == de->d_name + 6 || *end != '-' || pid <= 0)
-			continue;
-		/* Only a run that is gone: its PID names no process. */
-		if (pid == (long)getpid() || kill((pid_t)pid, 0) == 0 ||
-		    errno != ESRCH)
-			continue;
-		snprintf(stale[n++], sizeof(stale[0]), "%s", de->d_name);
-	}
-	closedir(d);
+	/* Only a run that is gone: its PID names no process. */
+	while (d != NULL && (de = readdir(d)) != NULL && n < 64)
+		if (emu_stale_name(de->d_name))
+			snprintf(stale[n++], sizeof(stale[0]), "%s",
+			    de->d_name);
+	if (d != NULL)
+		closedir(d);
 	for (i = 0; i < n; i++)
 		emu_del_ns(stale[i]);
+	/* The programs' scratch directories, /tmp/pfsim-PID-HOST.XXXXXX. */
+	n = 0;
+	if ((d = opendir("/tmp")) == NULL)
+		return;
+	while ((de = readdir(d)) != NULL && n < 64)
+		if (de->d_type == DT_DIR && emu_stale_name(de->d_name))
+			snprintf(stale[n++], sizeof(stale[0]), "/tmp/%s",
+			    de->d_name);
+	closedir(d);
+	for (i = 0; i < n; i++)
+		emu_rm_scratch(stale[i]);
 }
 
 /* Enter ns, run fn(arg), come back. 0, or -1 with errno. */
@@ -508,6 +540,13 @@ emu_start_prog(void *arg)
 		    strerror(errno));
 		return;
 	}
+	snprintf(e->scratch, sizeof(e->scratch), "/tmp/%s.XXXXXX", e->ns);
+	if (mkdtemp(e->scratch) == NULL) {
+		snprintf(e->start_err, sizeof(e->start_err), "mkdtemp: %s",
+		    strerror(errno));
+		e->scratch[0] = '\0';
+		return;
+	}
 	snprintf(path, sizeof(path), "%s/%s", EMU_NETNS_DIR, e->ns);
 	if ((nsfd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
 		snprintf(e->start_err, sizeof(e->start_err), "%.60s: %s",
@@ -524,6 +563,10 @@ emu_start_prog(void *arg)
 	if (pid == 0) {
 		int null = open("/dev/null", O_RDONLY);
 
+		if (chdir(e->scratch) != 0)
+			_exit(126);
+		setenv("PFSIM_HOST", e->name, 1);
+		setenv("PFSIM_NETNS", e->ns, 1);
 		setpgid(0, 0);
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		if (setns(nsfd, CLONE_NEWNET) != 0)
@@ -738,5 +781,7 @@ emu_host_destroy(struct emu_host *e)
 		close(e->outfd);
 	if (e->ns_made)
 		emu_del_ns(e->ns);
+	if (e->scratch[0] != '\0')
+		emu_rm_scratch(e->scratch);
 	free(e);
 }
