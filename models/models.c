@@ -9,8 +9,6 @@
 #include "models/pf/pfvar.h"
 #include "models/pfsync/pfsync.h"
 
-void	pfsyncintr(void);
-
 /* --trace pf: pf's "BAD state" lines, with simulated time and node. */
 static void
 mod_pf_trace(void *arg, simtime_t now, const struct pf_badstate *bs,
@@ -167,7 +165,6 @@ const struct fw_modules fw_modules_default = {
 	.pf_report_json = mod_pf_report_json,
 	.pfsync_attach = mod_pfsync_attach,
 	.pfsync_input = pfsync_proto_input,
-	.pfsyncintr = pfsyncintr,
 	.pfsync_work = mod_pfsync_work,
 	.pfsync_report_json = mod_pfsync_report_json,
 	.report_files = mod_report_files,
