@@ -9,8 +9,6 @@
 #include "models/pf/pfvar.h"
 #include "models/pfsync/pfsync.h"
 
-void	pfsyncintr(void);
-
 /* --trace pf: pf's "BAD state" lines, with simulated time and node. */
 static void
 mod_pf_trace(void *arg, simtime_t now, const struct pf_badstate *bs,
@@ -206,8 +204,7 @@ const struct fw_modules fw_modules_default = {
 	.mem_estimate = mod_mem_estimate,
 	.pf_report_json = mod_pf_report_json,
 	.pfsync_attach = mod_pfsync_attach,
-	.pfsync_input = pfsync_input,
-	.pfsyncintr = pfsyncintr,
+	.pfsync_input = pfsync_proto_input,
 	.pfsync_work = mod_pfsync_work,
 	.pfsync_syncnet = mod_pfsync_syncnet,
 	.pfsync_report_json = mod_pfsync_report_json,

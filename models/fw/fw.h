@@ -104,14 +104,12 @@ struct fw_modules {
 	/* Writes "pf": {...} into the firewall's object. */
 	void		(*pf_report_json)(struct fw *, struct json *);
 
-	/* pfsync: once per firewall after pf_attach; registers nothing
-	 * itself (fw registers pfsyncintr as NETISR_PFSYNC). */
+	/* pfsync: once per firewall after pf_attach (again after every
+	 * reboot); registers its own netisr (NETISR_PFSYNC). */
 	int		(*pfsync_attach)(struct fw *, struct conf_section *,
 			    char *err, size_t errlen);
 	/* if_pfsync.c: pfsync_input; consumes m. */
 	void		(*pfsync_input)(struct mbuf *, int iphlen);
-	/* if_pfsync.c: pfsyncintr (NETISR_PFSYNC). */
-	void		(*pfsyncintr)(void);
 	void		(*pfsync_work)(struct fw_pfsync_work *);
 	/* The net pfsync syncs over (--capture sync); NULL hook = "sync".
 	 * Called while the NICs attach, before pfsync_attach. */

@@ -63,8 +63,6 @@ fw_kern_plug(struct fw *fw)
 	fw->v->vnet_step_hook = fw_step_hook;
 	fw->v->vnet_step_arg = fw;
 	netisr_register_drain(NETISR_IP, fw_ipintr);
-	if (fw->mods.pfsyncintr != NULL)
-		netisr_register(NETISR_PFSYNC, fw->mods.pfsyncintr);
 	/* New pf and pfsync count from zero. */
 	memset(&fw->pfw, 0, sizeof(fw->pfw));
 	memset(&fw->psw, 0, sizeof(fw->psw));

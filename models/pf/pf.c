@@ -678,7 +678,8 @@ pf_state_insert(struct pfi_kif *kif, struct pf_state_key *skw,
 	V_pf_status.states++;
 	pfi_kif_ref(kif, PFI_KIF_REF_STATE);
 #if NPFSYNC > 0
-	pfsync_insert_state(s);
+	if (V_pfsync_insert_state_ptr != NULL)	/* pfsim: hook */
+		V_pfsync_insert_state_ptr(s);
 #endif
 	return (0);
 }
@@ -858,8 +859,9 @@ pf_unlink_state(struct pf_state *cur)
 	RB_REMOVE(pf_state_tree_id, &V_tree_id, cur);
 #if NPFSYNC > 0
 	/* v5 (seed L4184): always; v4 baseline: only our own states */
-	if (!V_pf_sync_delete_own || cur->creatorid == V_pf_status.hostid)
-		pfsync_delete_state(cur);
+	if (V_pfsync_delete_state_ptr != NULL &&	/* pfsim: hook */
+	    (!V_pf_sync_delete_own || cur->creatorid == V_pf_status.hostid))
+		V_pfsync_delete_state_ptr(cur);
 #endif
 	cur->timeout = PFTM_UNLINKED;
 	pf_detach_state(cur);
@@ -872,7 +874,8 @@ pf_free_state(struct pf_state *cur)
 	splassert(IPL_SOFTNET);
 
 #if NPFSYNC > 0
-	if (pfsync_state_in_use(cur))
+	if (V_pfsync_state_in_use_ptr != NULL &&	/* pfsim: hook */
+	    V_pfsync_state_in_use_ptr(cur))
 		return;
 #endif
 	KASSERT(cur->timeout == PFTM_UNLINKED);
@@ -1292,14 +1295,15 @@ pf_test_rule(struct pf_rule **rm, struct pf_state **sm, int direction,
 
 #if NPFSYNC > 0
 	if (*sm != NULL && !ISSET((*sm)->state_flags, PFSTATE_NOSYNC) &&
-	    direction == PF_OUT && pfsync_up()) {
+	    direction == PF_OUT && V_pfsync_up_ptr != NULL &&
+	    V_pfsync_up_ptr()) {	/* pfsim: hook */
 		/*
 		 * We want the state created, but we dont
 		 * want to send this in case a partner
 		 * firewall has to know about it to allow
 		 * replies through it.
 		 */
-		if (pfsync_defer(*sm, m))
+		if (V_pfsync_defer_ptr(*sm, m))
 			return (PF_DEFER);
 	}
 #endif
@@ -2236,7 +2240,8 @@ pf_test(int dir, struct ifnet *ifp, struct mbuf **m0,
 		    &reason);
 		if (action == PF_PASS) {
 #if NPFSYNC > 0
-			pfsync_update_state(s);
+			if (V_pfsync_update_state_ptr != NULL) /* pfsim: hook */
+				V_pfsync_update_state_ptr(s);
 #endif /* NPFSYNC */
 			r = s->rule.ptr;
 			a = s->anchor.ptr;
@@ -2266,7 +2271,8 @@ pf_test(int dir, struct ifnet *ifp, struct mbuf **m0,
 		action = pf_test_state_udp(&s, dir, kif, m, off, h, &pd);
 		if (action == PF_PASS) {
 #if NPFSYNC > 0
-			pfsync_update_state(s);
+			if (V_pfsync_update_state_ptr != NULL) /* pfsim: hook */
+				V_pfsync_update_state_ptr(s);
 #endif /* NPFSYNC */
 			r = s->rule.ptr;
 			a = s->anchor.ptr;
@@ -2290,7 +2296,8 @@ pf_test(int dir, struct ifnet *ifp, struct mbuf **m0,
 		    &reason);
 		if (action == PF_PASS) {
 #if NPFSYNC > 0
-			pfsync_update_state(s);
+			if (V_pfsync_update_state_ptr != NULL) /* pfsim: hook */
+				V_pfsync_update_state_ptr(s);
 #endif /* NPFSYNC */
 			r = s->rule.ptr;
 			a = s->anchor.ptr;
@@ -2305,7 +2312,8 @@ pf_test(int dir, struct ifnet *ifp, struct mbuf **m0,
 		action = pf_test_state_other(&s, dir, kif, m, &pd);
 		if (action == PF_PASS) {
 #if NPFSYNC > 0
-			pfsync_update_state(s);
+			if (V_pfsync_update_state_ptr != NULL) /* pfsim: hook */
+				V_pfsync_update_state_ptr(s);
 #endif /* NPFSYNC */
 			r = s->rule.ptr;
 			a = s->anchor.ptr;

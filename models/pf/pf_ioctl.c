@@ -314,7 +314,9 @@ pf_clear_states(const char *ifname)
 		}
 	}
 #if NPFSYNC > 0
-	pfsync_clear_states(V_pf_status.hostid, ifname ? ifname : "");
+	if (V_pfsync_clear_states_ptr != NULL)	/* pfsim: hook */
+		V_pfsync_clear_states_ptr(V_pf_status.hostid,
+		    ifname ? ifname : "");
 #endif
 	splx(spl);
 	(void)killed;

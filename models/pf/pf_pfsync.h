@@ -1,8 +1,10 @@
 /*
  * pfsim: the calls pf makes into pfsync, as in the seed's pf.c hunks
- * (L4164-4297) and if_pfsync.h (seed, v5). pf calls them exactly where
- * OpenBSD 4.5's pf.c does; models/pfsync implements them (both the v5
- * engine and the v4 baseline behind the same names). Every hook runs at
+ * (L4164-4297) and if_pfsync.h (seed, v5). pf makes them exactly where
+ * OpenBSD 4.5's pf.c does, through the firewall's V_pfsync_*_ptr
+ * (pfvar.h), as FreeBSD's pf does; NULL is no pfsync. pfsync's attach
+ * points them at the v5 functions declared here (if_pfsync.c) or at the
+ * v4 baseline's pfsync4_* (if_pfsync_v4.c). Every hook runs at
  * splsoftnet with curvnet set.
  */
 #ifndef MODELS_PF_PF_PFSYNC_H

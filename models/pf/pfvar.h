@@ -755,6 +755,21 @@ typedef void (*pf_send_tcp_fn)(void *arg, const struct pf_addr *saddr,
     u_int32_t seq, u_int32_t ack, u_int8_t flags, u_int16_t win,
     u_int8_t ttl, struct ifnet *ifp);
 
+/*
+ * pfsim: pf calls pfsync through per-firewall pointers, as FreeBSD's pf
+ * does (pfvar.h: pfsync_insert_state_t, V_pfsync_insert_state_ptr). The
+ * pfsync model sets them when it attaches, to the engine of that
+ * firewall, and clears them when it detaches; NULL is no pfsync.
+ * models/pf/pf_pfsync.h says what each one is for.
+ */
+typedef void	pfsync_insert_state_t(struct pf_state *);
+typedef void	pfsync_update_state_t(struct pf_state *);
+typedef void	pfsync_delete_state_t(struct pf_state *);
+typedef void	pfsync_clear_states_t(u_int32_t, const char *);
+typedef int	pfsync_defer_t(struct pf_state *, struct mbuf *);
+typedef int	pfsync_up_t(void);
+typedef int	pfsync_state_in_use_t(struct pf_state *);
+
 /* The per-firewall pf globals (VNET). */
 struct pf_vnet {
 	struct pf_status	 pf_status;
@@ -786,6 +801,15 @@ struct pf_vnet {
 	 */
 	int			 pf_sync_delete_own;
 
+	/* pfsim: the pfsync hooks (above) */
+	pfsync_insert_state_t	*pfsync_insert_state_ptr;
+	pfsync_update_state_t	*pfsync_update_state_ptr;
+	pfsync_delete_state_t	*pfsync_delete_state_ptr;
+	pfsync_clear_states_t	*pfsync_clear_states_ptr;
+	pfsync_defer_t		*pfsync_defer_ptr;
+	pfsync_up_t		*pfsync_up_ptr;
+	pfsync_state_in_use_t	*pfsync_state_in_use_ptr;
+
 	/* pfsim: observability and output hooks */
 	u_short			 pf_last_reason;	/* of the last drop */
 	int			 pf_last_drop_rule;	/* dropped by a rule */
@@ -812,6 +836,13 @@ struct pf_vnet {
 #define V_pf_state_item_pl	(curvnet->vnet_pf->pf_state_item_pl)
 #define V_pf_pool_limits	(curvnet->vnet_pf->pf_pool_limits)
 #define V_pf_sync_delete_own	(curvnet->vnet_pf->pf_sync_delete_own)
+#define V_pfsync_insert_state_ptr (curvnet->vnet_pf->pfsync_insert_state_ptr)
+#define V_pfsync_update_state_ptr (curvnet->vnet_pf->pfsync_update_state_ptr)
+#define V_pfsync_delete_state_ptr (curvnet->vnet_pf->pfsync_delete_state_ptr)
+#define V_pfsync_clear_states_ptr (curvnet->vnet_pf->pfsync_clear_states_ptr)
+#define V_pfsync_defer_ptr	(curvnet->vnet_pf->pfsync_defer_ptr)
+#define V_pfsync_up_ptr		(curvnet->vnet_pf->pfsync_up_ptr)
+#define V_pfsync_state_in_use_ptr (curvnet->vnet_pf->pfsync_state_in_use_ptr)
 
 /*
  * pfsim: pf's kernel printf goes to log(9) at LOG_WARNING so that it

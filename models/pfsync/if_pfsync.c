@@ -305,7 +305,7 @@ pfsync_state_import(struct pfsync_state *sp, u_int8_t flags)
 	struct pfi_kif	*kif;
 	int pool_flags;
 	int error;
-	int v4;		/* pfsim: v4 and v4-split share this function */
+	int v4;		/* pfsim: PFSYNC_SI_V4, v4's own import */
 	char ifname[IFNAMSIZ];
 
 	if (sp->creatorid == 0 && V_pf_status.debug >= PF_DEBUG_MISC) {
@@ -412,13 +412,13 @@ pfsync_state_import(struct pfsync_state *sp, u_int8_t flags)
 	st->rt_kif = NULL;
 
 	st->sync_state = PFSYNC_S_NONE;
-	v4 = V_pfsync != NULL && V_pfsync4if != NULL;
+	v4 = ISSET(flags, PFSYNC_SI_V4);
 	if (v4) {
 		/* pfsim: v4 (1.102) marks the state FROMSYNC instead */
 		if (!(flags & PFSYNC_SI_IOCTL))
 			st->sync_flags = PFSTATE_V4_FROMSYNC;
 		st->pfsync_time = 0;
-		if (V_pfsync4if->sc_split)
+		if (ISSET(flags, PFSYNC_SI_V4_SPLIT))
 			PFSYNC4_SET_RTIME(st, time_uptime);
 	} else
 		st->pfsync_time = time_second;
@@ -467,7 +467,7 @@ pfsync_state_import(struct pfsync_state *sp, u_int8_t flags)
 void
 pfsync_input(struct mbuf *m, int iphlen)
 {
-	struct pfsync_softc *sc;
+	struct pfsync_softc *sc = V_pfsyncif;
 	struct pfsync_pkt pkt;
 	struct ip *ip = mtod(m, struct ip *);
 	struct pfsync_header *ph;
@@ -475,18 +475,6 @@ pfsync_input(struct mbuf *m, int iphlen)
 
 	int offset;
 	int rv;
-
-	/* pfsim: no pfsync on this firewall at all */
-	if (V_pfsync == NULL) {
-		m_freem(m);
-		return;
-	}
-	/* pfsim: v4 and v4-split have their own input path */
-	if (V_pfsync4if != NULL) {
-		pfsync4_input(m, iphlen);
-		return;
-	}
-	sc = V_pfsyncif;
 
 	V_pfsyncstats.pfsyncs_ipackets++;
 	V_pfsync->pv_pkts_in++;	/* pfsim: cost glue */
@@ -773,8 +761,7 @@ pfsync_upd_tcp_peer(struct pf_state *st, struct pfsync_state_peer *src,
 		pf_state_peer_ntoh(src, &st->src);
 	else
 		pf_state_peer_ntoh(dst, &st->dst);
-	if (V_pfsync4if == NULL)	/* v4's pfsync_time means "sent" */
-		st->pfsync_time = time_second;
+	st->pfsync_time = time_second;
 	return (8);
 }
 
@@ -854,8 +841,7 @@ pfsync_upd_tcp_field(struct pf_state *st, struct pfsync_state_peer *src,
 		return (10);
 	st->src = nsrc;
 	st->dst = ndst;
-	if (V_pfsync4if == NULL)	/* v4's pfsync_time means "sent" */
-		st->pfsync_time = time_second;
+	st->pfsync_time = time_second;
 	return (9);
 }
 
@@ -1805,18 +1791,9 @@ pfsync_sendout(void)
 void
 pfsync_insert_state(struct pf_state *st)
 {
-	struct pfsync_softc *sc;
+	struct pfsync_softc *sc = V_pfsyncif;
 
 	splassert(IPL_SOFTNET);
-
-	/* pfsim: no pfsync; v4 and v4-split have their own engine */
-	if (V_pfsync == NULL)
-		return;
-	if (V_pfsync4if != NULL) {
-		pfsync4_insert_state(st);
-		return;
-	}
-	sc = V_pfsyncif;
 
 	if (ISSET(st->rule.ptr->rule_flag, PFRULE_NOSYNC) ||
 	    st->key[PF_SK_WIRE]->proto == IPPROTO_PFSYNC) {
@@ -1846,17 +1823,11 @@ pfsync_insert_state(struct pf_state *st)
 int
 pfsync_defer(struct pf_state *st, struct mbuf *m)
 {
-	struct pfsync_softc *sc;
+	struct pfsync_softc *sc = V_pfsyncif;
 	struct pfsync_deferral *pd;
 
 	splassert(IPL_SOFTNET);
 
-	/* pfsim: no pfsync; v4-split defers its own way */
-	if (V_pfsync == NULL)
-		return (0);
-	if (V_pfsync4if != NULL)
-		return (pfsync4_defer(st, m));
-	sc = V_pfsyncif;
 	/* pfsim: pfsync.defer = no (the 4.6 flag) */
 	if (sc == NULL || !sc->sc_defer)
 		return (0);
@@ -1955,19 +1926,10 @@ pfsync_deferred(struct pf_state *st, int drop)
 void
 pfsync_update_state(struct pf_state *st)
 {
-	struct pfsync_softc *sc;
+	struct pfsync_softc *sc = V_pfsyncif;
 	int sync = 0;
 
 	splassert(IPL_SOFTNET);
-
-	/* pfsim: no pfsync; v4 and v4-split have their own engine */
-	if (V_pfsync == NULL)
-		return;
-	if (V_pfsync4if != NULL) {
-		pfsync4_update_state(st);
-		return;
-	}
-	sc = V_pfsyncif;
 
 	if (sc == NULL)
 		return;
@@ -2101,18 +2063,9 @@ pfsync_update_state_req(struct pf_state *st)
 void
 pfsync_delete_state(struct pf_state *st)
 {
-	struct pfsync_softc *sc;
+	struct pfsync_softc *sc = V_pfsyncif;
 
 	splassert(IPL_SOFTNET);
-
-	/* pfsim: no pfsync; v4 and v4-split have their own engine */
-	if (V_pfsync == NULL)
-		return;
-	if (V_pfsync4if != NULL) {
-		pfsync4_delete_state(st);
-		return;
-	}
-	sc = V_pfsyncif;
 
 	if (sc == NULL)
 		return;
@@ -2162,18 +2115,9 @@ pfsync_clear_states(u_int32_t creatorid, const char *ifname)
 		struct pfsync_clr clr;
 	} __packed r;
 
-	struct pfsync_softc *sc;
+	struct pfsync_softc *sc = V_pfsyncif;
 
 	splassert(IPL_SOFTNET);
-
-	/* pfsim: no pfsync; v4 and v4-split have their own engine */
-	if (V_pfsync == NULL)
-		return;
-	if (V_pfsync4if != NULL) {
-		pfsync4_clear_states(creatorid, ifname);
-		return;
-	}
-	sc = V_pfsyncif;
 
 	if (sc == NULL)
 		return;
@@ -2393,14 +2337,7 @@ pfsync_send_plus(void *plus, size_t pluslen)
 int
 pfsync_up(void)
 {
-	struct pfsync_softc *sc;
-
-	/* pfsim: no pfsync; v4 and v4-split have their own engine */
-	if (V_pfsync == NULL)
-		return (0);
-	if (V_pfsync4if != NULL)
-		return (pfsync4_up());
-	sc = V_pfsyncif;
+	struct pfsync_softc *sc = V_pfsyncif;
 
 	if (sc == NULL || !ISSET(sc->sc_if.if_flags, IFF_RUNNING))
 		return (0);
@@ -2412,14 +2349,7 @@ pfsync_up(void)
 int
 pfsync_state_in_use(struct pf_state *st)
 {
-	struct pfsync_softc *sc;
-
-	/* pfsim: no pfsync; v4 and v4-split have their own engine */
-	if (V_pfsync == NULL)
-		return (0);
-	if (V_pfsync4if != NULL)
-		return (pfsync4_state_in_use(st));
-	sc = V_pfsyncif;
+	struct pfsync_softc *sc = V_pfsyncif;
 
 	if (sc == NULL)
 		return (0);
@@ -2455,14 +2385,6 @@ pfsyncintr(void)
 {
 	int s;
 
-	/* pfsim: no pfsync; v4-split has its own */
-	if (V_pfsync == NULL)
-		return;
-	if (V_pfsync4if != NULL) {
-		pfsync4intr();
-		return;
-	}
-
 	V_pfsync_ints++;
 
 	s = splnet();
@@ -2470,4 +2392,40 @@ pfsyncintr(void)
 	pfsync_sendout();
 	V_pfsync_txr = PFSYNC_TXR_OTHER;
 	splx(s);
+}
+
+/*
+ * pfsim: after FreeBSD's pfsync_pointers_init and _uninit
+ * (sys/netpfil/pf/if_pfsync.c): point pf's hooks (V_pfsync_*_ptr,
+ * pfvar.h) and the firewall's pfsync input at this engine, once, when
+ * pfsync attaches; pfsync_conf.c chooses v5 or v4 (pfsync4_pointers_init).
+ */
+void
+pfsync_pointers_init(void)
+{
+	if (curvnet->vnet_pf != NULL) {
+		V_pfsync_insert_state_ptr = pfsync_insert_state;
+		V_pfsync_update_state_ptr = pfsync_update_state;
+		V_pfsync_delete_state_ptr = pfsync_delete_state;
+		V_pfsync_clear_states_ptr = pfsync_clear_states;
+		V_pfsync_defer_ptr = pfsync_defer;
+		V_pfsync_up_ptr = pfsync_up;
+		V_pfsync_state_in_use_ptr = pfsync_state_in_use;
+	}
+	V_pfsync_input_ptr = pfsync_input;
+}
+
+void
+pfsync_pointers_uninit(void)
+{
+	if (curvnet->vnet_pf != NULL) {
+		V_pfsync_insert_state_ptr = NULL;
+		V_pfsync_update_state_ptr = NULL;
+		V_pfsync_delete_state_ptr = NULL;
+		V_pfsync_clear_states_ptr = NULL;
+		V_pfsync_defer_ptr = NULL;
+		V_pfsync_up_ptr = NULL;
+		V_pfsync_state_in_use_ptr = NULL;
+	}
+	V_pfsync_input_ptr = NULL;
 }

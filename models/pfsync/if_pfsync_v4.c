@@ -109,19 +109,41 @@ _Static_assert(nitems(pfsync4_acts) == PFSYNC4_ACT_MAX, "pfsync4_acts");
 /*
  * pfsim: pfsync.merge for v4 and v4-split: -1 for seed (1.102's own
  * tests follow), else the policy's failure code (0 = take it whole).
+ * v4's pfsync_time means "sent", so the stamp of a partial merge is
+ * undone.
  */
 static int
 pfsync4_merge(struct pf_state *st, struct pfsync_state_peer *src,
     struct pfsync_state_peer *dst)
 {
+	u_int32_t sent = st->pfsync_time;
+	int sfail;
+
 	switch (V_pfsync->pv_conf.merge) {
 	case PFSYNC_MERGE_PEER:
-		return (pfsync_upd_tcp_peer(st, src, dst));
+		sfail = pfsync_upd_tcp_peer(st, src, dst);
+		break;
 	case PFSYNC_MERGE_FIELD:
-		return (pfsync_upd_tcp_field(st, src, dst));
+		sfail = pfsync_upd_tcp_field(st, src, dst);
+		break;
 	default:
 		return (-1);
 	}
+	st->pfsync_time = sent;
+	return (sfail);
+}
+
+/*
+ * pfsim: 1.102's import is v5's pfsync_state_import but for how it
+ * marks the new state (PFSYNC_SI_V4, PFSYNC_SI_V4_SPLIT).
+ */
+static int
+pfsync4_state_import(struct pfsync_state *sp, u_int8_t flags)
+{
+	SET(flags, PFSYNC_SI_V4);
+	if (V_pfsync4if->sc_split)
+		SET(flags, PFSYNC_SI_V4_SPLIT);
+	return (pfsync_state_import(sp, flags));
 }
 
 /* pfsim: v4 action -> v5 action number, for the per-action results. */
@@ -488,7 +510,7 @@ pfsync4_in_ins(struct pfsync_pkt *pkt, struct mbuf *m, int offset,
 			continue;
 		}
 
-		if (pfsync_state_import(sp, pkt->flags) == ENOMEM) {
+		if (pfsync4_state_import(sp, pkt->flags) == ENOMEM) {
 			/* drop out */
 			break;
 		}
@@ -572,7 +594,7 @@ pfsync4_in_upd(struct pfsync_pkt *pkt, struct mbuf *m, int offset,
 		st = pf_find_state_byid(&id_key);
 		if (st == NULL) {
 			/* insert the update */
-			if (pfsync_state_import(sp, flags))
+			if (pfsync4_state_import(sp, flags))
 				V_pfsyncstats.pfsyncs_badstate++;
 			continue;
 		}
@@ -1860,8 +1882,21 @@ pfsync4_state_in_use(struct pf_state *st)
 	    PFSTATE_ACK)));
 }
 
-/* pfsim: v4 has no netisr; nothing is ever scheduled for it */
+/*
+ * pfsim: pf's hooks and the firewall's pfsync input at the v4 engine
+ * (pfsync_pointers_init in if_pfsync.c is v5's). v4 has no netisr.
+ */
 void
-pfsync4intr(void)
+pfsync4_pointers_init(void)
 {
+	if (curvnet->vnet_pf != NULL) {
+		V_pfsync_insert_state_ptr = pfsync4_insert_state;
+		V_pfsync_update_state_ptr = pfsync4_update_state;
+		V_pfsync_delete_state_ptr = pfsync4_delete_state;
+		V_pfsync_clear_states_ptr = pfsync4_clear_states;
+		V_pfsync_defer_ptr = pfsync4_defer;
+		V_pfsync_up_ptr = pfsync4_up;
+		V_pfsync_state_in_use_ptr = pfsync4_state_in_use;
+	}
+	V_pfsync_input_ptr = pfsync4_input;
 }

@@ -2,10 +2,12 @@
  * pfsync as a model: configuration, attach, input entry point and results
  * of one firewall's pfsync. The engine itself (v5 from the thesis diff,
  * the v4 baseline and the thesis' v4-split variant) is in if_pfsync.c and
- * if_pfsync_v4.c; pf reaches it through models/pf/pf_pfsync.h.
+ * if_pfsync_v4.c; pf reaches it through hooks set at attach
+ * (V_pfsync_*_ptr, models/pf/pf_pfsync.h).
  *
  * Every function works on the firewall named by its vnet argument (or on
- * curvnet for pfsync_input, which the firewall node calls from softnet).
+ * curvnet for pfsync_proto_input, which the firewall node calls from
+ * softnet).
  */
 #ifndef MODELS_PFSYNC_PFSYNC_H
 #define MODELS_PFSYNC_PFSYNC_H
@@ -86,8 +88,10 @@ int	pfsync_config_read(struct pfsync_config *, struct conf_section *,
 /*
  * Create pfsync0 on firewall v (after pf_attach and after the firewall's
  * interfaces exist): syncdev, syncpeer, maxupdates, defer, mtu as
- * configured, pfsyncintr registered on netisr 5. pfsync = off attaches
- * nothing but the counters. 0, or -1 with err ("FILE:LINE:
+ * configured; pf's hooks and the input pointed at the engine; v5's
+ * pfsyncintr registered on netisr 5 (v4 has no netisr). pfsync = off
+ * attaches the counters and v5's hooks with no pfsync0 (which send
+ * nothing). 0, or -1 with err ("FILE:LINE:
  * firewall.NAME.pfsync.syncdev: ..."; without a section, "pfsync: ...").
  */
 int	pfsync_attach(struct vnet *, struct conf_section *, char *err,
@@ -95,11 +99,14 @@ int	pfsync_attach(struct vnet *, struct conf_section *, char *err,
 /* The same from c, without a scenario: errors read "pfsync.mtu: ...". */
 int	pfsync_attach_config(struct vnet *, const struct pfsync_config *,
 	    char *err, size_t errlen);
-/* Destroy pfsync0 (held packets are sent, as OpenBSD does). */
+/* Destroy pfsync0 (held packets are sent, as OpenBSD does); clear
+ * the hooks and the netisr. */
 void	pfsync_detach(struct vnet *);
 
-/* A received IP datagram of protocol 240 on curvnet (consumes m). */
-void	pfsync_input(struct mbuf *, int iphlen);
+/* A received IP datagram of protocol 240 on curvnet (consumes m): to
+ * the engine's input (v5's pfsync_input, v4's pfsync4_input); dropped
+ * without pfsync. */
+void	pfsync_proto_input(struct mbuf *, int iphlen);
 
 /* "v5", "v4", "v4-split" or "off". */
 const char *pfsync_version_name(const struct vnet *);

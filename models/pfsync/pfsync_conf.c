@@ -283,22 +283,28 @@ pfsync_attach_config_opt(struct vnet *v, const struct pfsync_config *c,
 	pv->pv_defer = 10;	/* if_pfsync.c (seed): int defer = 10 */
 	v->vnet_pfsync = pv;
 
+	/* pf's hooks and the input: the engine's, once (off: v5's, no
+	 * pfsync0, as a kernel with the pfsync device and no interface) */
 	switch (cc.version) {
 	case PFSYNC_V5:
+		pfsync_pointers_init();
 		rv = pfsync5_attach(&cc, syncdev_optional, keyp, err,
 		    errlen);
 		break;
 	case PFSYNC_V4:
 	case PFSYNC_V4_SPLIT:
+		pfsync4_pointers_init();
 		if (cc.syncdev[0] != '\0' && syncdev_optional &&
 		    pfsync_find_syncdev(cc.syncdev) == NULL)
 			cc.syncdev[0] = '\0';
 		rv = pfsync4_attach(&cc, keyp, err, errlen);
 		break;
 	case PFSYNC_OFF:
+		pfsync_pointers_init();
 		break;
 	}
-	if (rv == 0 && cc.version != PFSYNC_OFF)
+	/* the one registration of the pfsync netisr; v4 has none */
+	if (rv == 0 && cc.version == PFSYNC_V5)
 		netisr_register(NETISR_PFSYNC, pfsyncintr);
 	CURVNET_RESTORE();
 	if (rv != 0)
@@ -346,9 +352,21 @@ pfsync_detach(struct vnet *v)
 		pfsync_clone_destroy(&pv->pv_pfsyncif->sc_if);
 	if (pv->pv_pfsync4if != NULL)
 		pfsync4_detach();
+	pfsync_pointers_uninit();
+	netisr_register(NETISR_PFSYNC, NULL);
 	v->vnet_pfsync = NULL;
 	free(pv);
 	CURVNET_RESTORE();
+}
+
+void
+pfsync_proto_input(struct mbuf *m, int iphlen)
+{
+	if (V_pfsync == NULL) {
+		m_freem(m);
+		return;
+	}
+	V_pfsync_input_ptr(m, iphlen);
 }
 
 const char *

@@ -274,6 +274,8 @@ struct pfsync_vnet {
 	enum pfsync_txr		 pv_txr;		/* why we send now */
 	struct pfsync_simstats	 pv_st;
 	u_int64_t		 pv_pkts_in;		/* for the cost glue */
+	/* the engine's input (pfsync_pointers_init) */
+	void			(*pv_input_ptr)(struct mbuf *, int);
 };
 
 #define V_pfsync		(curvnet->vnet_pfsync)
@@ -288,6 +290,7 @@ struct pfsync_vnet {
 #define V_pfsync_upds		(V_pfsync->pv_upds)
 #define V_pfsync_ints		(V_pfsync->pv_ints)
 #define V_pfsync_tmos		(V_pfsync->pv_tmos)
+#define V_pfsync_input_ptr	(V_pfsync->pv_input_ptr)
 
 /* ------------------------------------------------------------------ */
 /* Shims for what the kernel model does not provide (XXX)              */
@@ -340,6 +343,7 @@ struct pfsyncreq {
 
 struct pfsync_softc *pfsync_clone_create(int);
 int	pfsync_clone_destroy(struct ifnet *);
+void	pfsync_input(struct mbuf *, int);
 int	pfsyncioctl(struct ifnet *, u_long, caddr_t);
 void	pfsyncstart(struct ifnet *);
 struct mbuf *pfsync_if_dequeue(struct ifnet *);
@@ -400,12 +404,18 @@ void	pfsyncintr(void);
 /* The pf hooks: declared once, in models/pf/pf_pfsync.h. */
 #include "models/pf/pf_pfsync.h"
 
+/* pf's hooks and the input at v5 (or off), or back to NULL. */
+void	pfsync_pointers_init(void);
+void	pfsync_pointers_uninit(void);
+
 /* ------------------------------------------------------------------ */
 /* v4 and v4-split (if_pfsync_v4.c)                                    */
 
 int	pfsync4_attach(const struct pfsync_config *, const char **, char *,
 	    size_t);
 void	pfsync4_detach(void);
+/* pf's hooks and the input at v4 (pfsync_pointers_uninit undoes it). */
+void	pfsync4_pointers_init(void);
 void	pfsync4_input(struct mbuf *, int);
 void	pfsync4_insert_state(struct pf_state *);
 void	pfsync4_update_state(struct pf_state *);
@@ -414,8 +424,15 @@ void	pfsync4_clear_states(u_int32_t, const char *);
 int	pfsync4_defer(struct pf_state *, struct mbuf *);
 int	pfsync4_up(void);
 int	pfsync4_state_in_use(struct pf_state *);
-void	pfsync4intr(void);
 int	pfsync4_pack_state(u_int8_t, struct pf_state *, int);
+
+/*
+ * pfsim: pfsync_state_import flags of the v4 engine (pfsync4_state_import):
+ * mark the state as 1.102 does (FROMSYNC, pfsync_time 0, nothing queued),
+ * and for v4-split note its receipt.
+ */
+#define PFSYNC_SI_V4		0x40
+#define PFSYNC_SI_V4_SPLIT	0x80
 
 /* Shared by both engines (if_pfsync.c). */
 /* The firewall's interface on net (or named) name, or NULL. */

@@ -130,6 +130,19 @@ mock_pfsyncintr(void)
 	T->pfsync_runs++;
 }
 
+/* pfsync_attach: pfsync registers its own netisr */
+static int
+mock_pfsync_attach(struct fw *fw, struct conf_section *sec, char *err,
+    size_t errlen)
+{
+	(void)fw;
+	(void)sec;
+	(void)err;
+	(void)errlen;
+	netisr_register(NETISR_PFSYNC, mock_pfsyncintr);
+	return 0;
+}
+
 static void
 mock_pfsync_input(struct mbuf *m, int iphlen)
 {
@@ -143,8 +156,8 @@ static const struct fw_modules mock_mods = {
 	.pf_test = mock_pf_test,
 	.pf_drop_reason = mock_pf_drop_reason,
 	.pf_work = mock_pf_work,
+	.pfsync_attach = mock_pfsync_attach,
 	.pfsync_input = mock_pfsync_input,
-	.pfsyncintr = mock_pfsyncintr,
 };
 
 /* ------------------------------------------------------------------ */

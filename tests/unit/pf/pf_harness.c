@@ -38,6 +38,7 @@ pfh_init(struct pfh *h, const char *rules, u_int32_t limit)
 	}
 	if (pf_attach_text(h->v, rules, limit, h->err, sizeof(h->err)) != 0)
 		return (-1);
+	pfsync_stub_attach();
 	pf_set_trace(h->v, pfh_trace, h);
 	return (0);
 }

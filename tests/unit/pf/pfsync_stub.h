@@ -28,5 +28,8 @@ extern struct pfsync_stub pfsync_stub;
 
 /* Zero the log and the answers; free a held packet. */
 void	pfsync_stub_reset(void);
+/* Point curvnet's pf hooks (V_pfsync_*_ptr) at the stand-in (after
+ * pf_attach, as pfsync attaches after pf). */
+void	pfsync_stub_attach(void);
 
 #endif

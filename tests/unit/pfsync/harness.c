@@ -56,7 +56,7 @@ tfw_ipintr(void)
 	if (ip->ip_p == IPPROTO_PFSYNC) {
 		fw->rx_sync++;
 		if (fw->deliver) {
-			pfsync_input(m, ip->ip_hl << 2);
+			pfsync_proto_input(m, ip->ip_hl << 2);
 			return (1);
 		}
 	} else {
@@ -303,6 +303,6 @@ tinput(struct ifnet *ifp, const void *buf, size_t len)
 	m->m_len = m->m_pkthdr.len = (int)len;
 	m->m_pkthdr.rcvif = ifp;
 	s = splsoftnet();
-	pfsync_input(m, sizeof(struct ip));
+	pfsync_proto_input(m, sizeof(struct ip));
 	splx(s);
 }

@@ -67,8 +67,8 @@ struct pf_state	*tstate_find(u_int64_t id, u_int32_t creatorid);
 /* An IPv4/TCP datagram (40 bytes) from src to dst, as an mbuf. */
 struct mbuf	*tdata_mbuf(u_int32_t src, u_int32_t dst);
 
-/* Hand raw pfsync bytes (IP header included) to pfsync_input of the
- * current firewall as if received on ifp; at splsoftnet. */
+/* Hand raw pfsync bytes (IP header included) to pfsync_proto_input of
+ * the current firewall as if received on ifp; at splsoftnet. */
 void		 tinput(struct ifnet *, const void *, size_t);
 
 /* Big-endian readers for the independent decoder. */

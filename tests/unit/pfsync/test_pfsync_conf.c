@@ -196,6 +196,74 @@ test_default_is_the_table(void **unused)
 	conf_free(c);
 }
 
+/*
+ * The engine is chosen once per firewall, at attach: pf's hooks (as
+ * FreeBSD's V_pfsync_*_ptr), the input and the one netisr registration;
+ * detach clears them. Three firewalls: v5, v4-split, off.
+ */
+static void
+test_hooks_chosen_at_attach(void **unused)
+{
+	static const enum pfsync_version vers[] = {
+		PFSYNC_V5, PFSYNC_V4_SPLIT, PFSYNC_OFF
+	};
+	struct tnet *net = tnet_create(3, 0, 0);
+	struct pfsync_config pc;
+	char err[256];
+	int i;
+
+	(void)unused;
+	for (i = 0; i < 3; i++) {
+		pfsync_config_default(&pc);
+		pc.version = vers[i];
+		tnet_enter(net, i);
+		assert_int_equal(pfsync_attach_config(net->fw[i].v, &pc, err,
+		    sizeof(err)), 0);
+	}
+	tnet_enter(net, 0);
+	assert_ptr_equal(V_pfsync_insert_state_ptr, pfsync_insert_state);
+	assert_ptr_equal(V_pfsync_update_state_ptr, pfsync_update_state);
+	assert_ptr_equal(V_pfsync_delete_state_ptr, pfsync_delete_state);
+	assert_ptr_equal(V_pfsync_clear_states_ptr, pfsync_clear_states);
+	assert_ptr_equal(V_pfsync_defer_ptr, pfsync_defer);
+	assert_ptr_equal(V_pfsync_up_ptr, pfsync_up);
+	assert_ptr_equal(V_pfsync_state_in_use_ptr, pfsync_state_in_use);
+	assert_ptr_equal(V_pfsync_input_ptr, pfsync_input);
+	assert_ptr_equal(curvnet->vnet_isr_once[NETISR_PFSYNC], pfsyncintr);
+
+	tnet_enter(net, 1);
+	assert_ptr_equal(V_pfsync_insert_state_ptr, pfsync4_insert_state);
+	assert_ptr_equal(V_pfsync_update_state_ptr, pfsync4_update_state);
+	assert_ptr_equal(V_pfsync_delete_state_ptr, pfsync4_delete_state);
+	assert_ptr_equal(V_pfsync_clear_states_ptr, pfsync4_clear_states);
+	assert_ptr_equal(V_pfsync_defer_ptr, pfsync4_defer);
+	assert_ptr_equal(V_pfsync_up_ptr, pfsync4_up);
+	assert_ptr_equal(V_pfsync_state_in_use_ptr, pfsync4_state_in_use);
+	assert_ptr_equal(V_pfsync_input_ptr, pfsync4_input);
+	assert_null(curvnet->vnet_isr_once[NETISR_PFSYNC]);	/* none in v4 */
+
+	/* off: v5's hooks with no pfsync0, and no netisr */
+	tnet_enter(net, 2);
+	assert_ptr_equal(V_pfsync_update_state_ptr, pfsync_update_state);
+	assert_ptr_equal(V_pfsync_input_ptr, pfsync_input);
+	assert_null(V_pfsyncif);
+	assert_null(curvnet->vnet_isr_once[NETISR_PFSYNC]);
+
+	for (i = 0; i < 3; i++) {
+		tnet_enter(net, i);
+		pfsync_detach(net->fw[i].v);
+		assert_null(V_pfsync_insert_state_ptr);
+		assert_null(V_pfsync_update_state_ptr);
+		assert_null(V_pfsync_delete_state_ptr);
+		assert_null(V_pfsync_clear_states_ptr);
+		assert_null(V_pfsync_defer_ptr);
+		assert_null(V_pfsync_up_ptr);
+		assert_null(V_pfsync_state_in_use_ptr);
+		assert_null(curvnet->vnet_isr_once[NETISR_PFSYNC]);
+	}
+	tnet_destroy(net);
+}
+
 int
 main(void)
 {
@@ -205,6 +273,7 @@ main(void)
 		cmocka_unit_test(test_attach_by_net),
 		cmocka_unit_test(test_off_and_no_syncdev),
 		cmocka_unit_test(test_default_is_the_table),
+		cmocka_unit_test(test_hooks_chosen_at_attach),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));

@@ -45,7 +45,7 @@ upd(struct pf_state *st)
 {
 	int s = splsoftnet();
 
-	pfsync_update_state(st);
+	V_pfsync_update_state_ptr(st);
 	splx(s);
 }
 
@@ -177,7 +177,7 @@ test_v4_clear(void **unused)
 	st1 = mk(1);
 	st2 = mk(2);
 	s = splsoftnet();
-	pfsync_clear_states(V_pf_status.hostid, NULL);
+	V_pfsync_clear_states_ptr(V_pf_status.hostid, NULL);
 	splx(s);
 	/* the pending INS first, then the CLR, both at once */
 	assert_int_equal(net->fw[0].ncap, 2);
@@ -427,10 +427,10 @@ test_v4split_defer_iack(void **unused)
 	(void)unused;
 	tnet_run(net, NS_PER_SEC);
 	t0 = tnet_now(net);
-	assert_int_equal(pfsync_up(), 1);
+	assert_int_equal(V_pfsync_up_ptr(), 1);
 	s = splsoftnet();
 	st = tstate_new(1);
-	assert_int_equal(pfsync_defer(st, tdata_mbuf(0x0a000001,
+	assert_int_equal(V_pfsync_defer_ptr(st, tdata_mbuf(0x0a000001,
 	    0x0a000002)), 1);
 	splx(s);
 	/* the INS left at once, asking for an ack */
@@ -452,7 +452,7 @@ test_v4split_defer_iack(void **unused)
 	net = setup(PFSYNC_V4, 128);
 	s = splsoftnet();
 	st = tstate_new(1);
-	assert_int_equal(pfsync_defer(st, NULL), 0);
+	assert_int_equal(V_pfsync_defer_ptr(st, NULL), 0);
 	splx(s);
 	tnet_destroy(net);
 }
