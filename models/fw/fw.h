@@ -8,7 +8,7 @@
  *   pf_test OUT on the sending interface -> if_snd -> wire.
  *
  * Frames for the firewall with IP protocol 240 (to one of its addresses
- * or to 224.0.0.240) go to pfsync_input after pf_test IN. After the IP
+ * or to 224.0.0.240) go to pfsync's input after pf_test IN. After the IP
  * input of a pass, the pfsync netisr (pfsyncintr) runs if it was
  * scheduled before the pass.
  *
@@ -108,7 +108,8 @@ struct fw_modules {
 	 * reboot); registers its own netisr (NETISR_PFSYNC). */
 	int		(*pfsync_attach)(struct fw *, struct conf_section *,
 			    char *err, size_t errlen);
-	/* if_pfsync.c: pfsync_input; consumes m. */
+	/* pfsync_conf.c: pfsync_proto_input, to the engine chosen at
+	 * attach (v5 pfsync_input, v4 pfsync4_input); consumes m. */
 	void		(*pfsync_input)(struct mbuf *, int iphlen);
 	void		(*pfsync_work)(struct fw_pfsync_work *);
 	/* The net pfsync syncs over (--capture sync); NULL hook = "sync".
