@@ -383,26 +383,28 @@ host_link(struct run *r, char *err, size_t errlen)
 	return 0;
 }
 
+/* fn on every emulated host (kind = netns) of the run. */
 static void
-host_start(struct run *r)
+emu_each(struct run *r, void (*fn)(struct emu_host *))
 {
 	struct host_run *hr = run_model_data(r, &host_model);
 	int i;
 
 	for (i = 0; hr != NULL && hr->emu != NULL && i < hr->nhosts; i++)
 		if (hr->emu[i] != NULL)
-			emu_host_start(hr->emu[i]);
+			fn(hr->emu[i]);
+}
+
+static void
+host_start(struct run *r)
+{
+	emu_each(r, emu_host_start);
 }
 
 static void
 host_stop(struct run *r)
 {
-	struct host_run *hr = run_model_data(r, &host_model);
-	int i;
-
-	for (i = 0; hr != NULL && hr->emu != NULL && i < hr->nhosts; i++)
-		if (hr->emu[i] != NULL)
-			emu_host_stop(hr->emu[i]);
+	emu_each(r, emu_host_stop);
 }
 
 static int
