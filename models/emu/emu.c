@@ -156,24 +156,48 @@ emu_available(char *why, size_t whylen)
 	return 0;
 }
 
-/* Kill every process inside namespace ns (a leftover's programs). */
+/* Kill every process inside namespace ns (a leftover's programs, which
+ * PR_SET_PDEATHSIG should have killed already): "ip netns pids NS". */
 static void
 emu_kill_ns_pids(const char *ns)
 {
-	char path[PATH_MAX], line[32];
-	FILE *f;
+	char buf[4096], *p, *end;
+	int pfd[2], st;
+	ssize_t n, got = 0;
+	pid_t pid;
+	long k;
 
-	/* "ip netns pids NS" lists them; read its output. */
-	snprintf(path, sizeof(path), "ip netns pids '%s' 2>/dev/null", ns);
-	if ((f = popen(path, "r")) == NULL)
+	if (pipe2(pfd, O_CLOEXEC) != 0)
 		return;
-	while (fgets(line, sizeof(line), f) != NULL) {
-		long pid = strtol(line, NULL, 10);
-
-		if (pid > 1)
-			kill((pid_t)pid, SIGKILL);
+	if ((pid = fork()) < 0) {
+		close(pfd[0]);
+		close(pfd[1]);
+		return;
 	}
-	pclose(f);
+	if (pid == 0) {
+		int null = open("/dev/null", O_RDWR);
+
+		dup2(null, 0);
+		dup2(pfd[1], 1);
+		dup2(null, 2);
+		execlp("ip", "ip", "netns", "pids", ns, (char *)NULL);
+		_exit(127);
+	}
+	close(pfd[1]);
+	while (got < (ssize_t)sizeof(buf) - 1 && (n = read(pfd[0], buf + got,
+	    sizeof(buf) - 1 - (size_t)got)) > 0)
+		got += n;
+	close(pfd[0]);
+	buf[got] = '\0';
+	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+		;
+	for (p = buf; *p != '\0'; p = end) {
+		k = strtol(p, &end, 10);
+		if (end == p)
+			break;
+		if (k > 1 && k != (long)getpid())
+			kill((pid_t)k, SIGKILL);
+	}
 }
 
 /* rm -rf a scratch directory /tmp/pfsim-PID-HOST.XXXXXX (only those). */
