@@ -32,14 +32,15 @@
 #include <ns3/drop-tail-queue.h>
 #include <ns3/global-value.h>
 #include <ns3/inet-socket-address.h>
-#include <ns3/internet-stack-helper.h>
 #include <ns3/ipv4-interface.h>
 #include <ns3/ipv4-l3-protocol.h>
-#include <ns3/ipv4-static-routing-helper.h>
+#include <ns3/ipv4-static-routing.h>
 #include <ns3/mac48-address.h>
 #include <ns3/node.h>
+#include <ns3/object-factory.h>
 #include <ns3/nstime.h>
 #include <ns3/packet.h>
+#include <ns3/packet-socket-factory.h>
 #include <ns3/queue-size.h>
 #include <ns3/rng-seed-manager.h>
 #include <ns3/simulator.h>
@@ -404,11 +405,34 @@ mac_of(const struct iface *ifp)
 	return m;
 }
 
+// ns-3's IPv4, ICMP, UDP and TCP on node n, in the order its
+// InternetStack installer uses, with static routing only.
+static void
+stack_install(Ptr<Node> n)
+{
+	static const char *const l3[] = { "ns3::ArpL3Protocol",
+	    "ns3::Ipv4L3Protocol", "ns3::Icmpv4L4Protocol" };
+	static const char *const l4[] = { "ns3::TrafficControlLayer",
+	    "ns3::UdpL4Protocol", "ns3::TcpL4Protocol" };
+	ObjectFactory f;
+
+	for (const char *t : l3) {
+		f.SetTypeId(t);
+		n->AggregateObject(f.Create<Object>());
+	}
+	n->GetObject<Ipv4>()->SetRoutingProtocol(
+	    CreateObject<Ipv4StaticRouting>());
+	for (const char *t : l4) {
+		f.SetTypeId(t);
+		n->AggregateObject(f.Create<Object>());
+	}
+	n->AggregateObject(CreateObject<PacketSocketFactory>());
+}
+
 static int
 build_host(struct ns3_backend *x, Host *h, char *err, size_t errlen)
 {
 	struct iface *ifp = h->ifp;
-	InternetStackHelper stack;
 	Ptr<Ipv4L3Protocol> l3;
 	Ptr<ArpCache> arp;
 	int32_t i;
@@ -419,8 +443,7 @@ build_host(struct ns3_backend *x, Host *h, char *err, size_t errlen)
 		    ifp->node->name);
 		return EINVAL;
 	}
-	stack.SetIpv6StackInstall(false);
-	stack.Install(h->node);
+	stack_install(h->node);
 	h->node->GetObject<TcpL4Protocol>()->SetAttribute("SocketType",
 	    TypeIdValue(TcpLinuxReno::GetTypeId()));
 	l3 = h->node->GetObject<Ipv4L3Protocol>();
@@ -513,11 +536,10 @@ build(struct ns3_backend *x, char *err, size_t errlen)
 	}
 	for (const Route &r : x->routes) {
 		Host *h = x->hostof[r.ifp];
-		Ptr<Ipv4> ip = h->node->GetObject<Ipv4>();
-		Ipv4StaticRoutingHelper srh;
+		Ptr<Ipv4StaticRouting> sr = DynamicCast<Ipv4StaticRouting>(
+		    h->node->GetObject<Ipv4>()->GetRoutingProtocol());
 
-		srh.GetStaticRouting(ip)->AddHostRouteTo(Ipv4Address(r.dst),
-		    Ipv4Address(r.gw), 1);
+		sr->AddHostRouteTo(Ipv4Address(r.dst), Ipv4Address(r.gw), 1);
 	}
 	for (auto &fp : x->flows) {
 		Flow *f = fp.get();
