@@ -24,8 +24,8 @@ fi
 # within A B PCT: |A - B| <= PCT % of B
 within()
 {
-	awk -v a="$1" -v b="$2" -v p="$3" \
-	    'BEGIN { d = a - b; if (d < 0) d = -d; exit !(b > 0 && d <= b * p / 100) }'
+	awk -v a="$1" -v b="$2" -v p="$3" 'BEGIN { d = a - b;
+	    if (d < 0) d = -d; exit !(b > 0 && d <= b * p / 100) }'
 }
 
 for rate in 2000 20000; do
