@@ -25,7 +25,8 @@ ns3_destroy(struct ns3_backend *x)
 }
 
 int
-ns3_host_add(struct ns3_backend *x, struct iface *ifp, const struct ns3_tcp *tcp)
+ns3_host_add(struct ns3_backend *x, struct iface *ifp,
+    const struct ns3_tcp *tcp)
 {
 	(void)x;
 	(void)ifp;
@@ -34,7 +35,8 @@ ns3_host_add(struct ns3_backend *x, struct iface *ifp, const struct ns3_tcp *tcp
 }
 
 int
-ns3_route_add(struct ns3_backend *x, struct iface *ifp, uint32_t dst, uint32_t gw)
+ns3_route_add(struct ns3_backend *x, struct iface *ifp, uint32_t dst,
+    uint32_t gw)
 {
 	(void)x;
 	(void)ifp;
@@ -62,8 +64,8 @@ ns3_flow_stats(const struct ns3_backend *x, int id, struct ns3_flow_stats *st)
 }
 
 int
-ns3_run(struct ns3_backend *x, int64_t duration_ns, int (*stop)(void), char *err,
-    size_t errlen)
+ns3_run(struct ns3_backend *x, int64_t duration_ns, int (*stop)(void),
+    char *err, size_t errlen)
 {
 	(void)x;
 	(void)duration_ns;

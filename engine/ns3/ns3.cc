@@ -104,7 +104,7 @@ struct ns3_backend {
 	int64_t		 pump_at;
 	int64_t		 horizon;
 	int		 (*stop)(void);
-	uint64_t	 out_drops;	// frames a device refused
+	uint64_t	 drops;		// frames lost between the two
 };
 
 // --- the sub-scheduler -----------------------------------------------------
@@ -164,7 +164,7 @@ seg_out(struct iface *ifp, struct pkt *p, void *arg)
 
 	if (it == x->devs.end() || x->hostof.count(ifp) || p->len < 14) {
 		pkt_free(p);
-		x->out_drops++;
+		x->drops++;
 		return ENETUNREACH;
 	}
 	dst.CopyFrom(p->data);
@@ -173,7 +173,7 @@ seg_out(struct iface *ifp, struct pkt *p, void *arg)
 	Ptr<Packet> q = Create<Packet>(p->data + 14, p->len - 14);
 	pkt_free(p);
 	if (!it->second->SendFrom(q, src, dst, type)) {
-		x->out_drops++;
+		x->drops++;
 		return ENOBUFS;
 	}
 	return 0;
@@ -181,8 +181,8 @@ seg_out(struct iface *ifp, struct pkt *p, void *arg)
 
 // A frame reaches a pfsim node's device.
 static bool
-dev_rx(struct ns3_backend *x, struct iface *ifp, Ptr<NetDevice>, Ptr<const Packet> q,
-    uint16_t type, const Address &from, const Address &to,
+dev_rx(struct ns3_backend *x, struct iface *ifp, Ptr<NetDevice>,
+    Ptr<const Packet> q, uint16_t type, const Address &from, const Address &to,
     NetDevice::PacketType pt)
 {
 	struct pkt *p;
@@ -192,7 +192,7 @@ dev_rx(struct ns3_backend *x, struct iface *ifp, Ptr<NetDevice>, Ptr<const Packe
 		return true;
 	ev_run(x->w->q, now_ns());
 	if (len + 14 > PKT_MAXFRAME || (p = pkt_alloc(x->w->pool)) == NULL) {
-		x->out_drops++;
+		x->drops++;
 		return true;
 	}
 	Mac48Address::ConvertFrom(to).CopyTo(p->data);
@@ -606,7 +606,8 @@ ns3_destroy(struct ns3_backend *x)
 }
 
 extern "C" int
-ns3_host_add(struct ns3_backend *x, struct iface *ifp, const struct ns3_tcp *tcp)
+ns3_host_add(struct ns3_backend *x, struct iface *ifp,
+    const struct ns3_tcp *tcp)
 {
 	std::unique_ptr<Host> h(new (std::nothrow) Host());
 
@@ -622,7 +623,8 @@ ns3_host_add(struct ns3_backend *x, struct iface *ifp, const struct ns3_tcp *tcp
 }
 
 extern "C" int
-ns3_route_add(struct ns3_backend *x, struct iface *ifp, uint32_t dst, uint32_t gw)
+ns3_route_add(struct ns3_backend *x, struct iface *ifp, uint32_t dst,
+    uint32_t gw)
 {
 	for (const Route &r : x->routes)
 		if (r.ifp == ifp && r.dst == dst)
@@ -656,8 +658,8 @@ ns3_flow_stats(const struct ns3_backend *x, int id, struct ns3_flow_stats *st)
 }
 
 extern "C" int
-ns3_run(struct ns3_backend *x, int64_t duration_ns, int (*stop)(void), char *err,
-    size_t errlen)
+ns3_run(struct ns3_backend *x, int64_t duration_ns, int (*stop)(void),
+    char *err, size_t errlen)
 {
 	int rv;
 

@@ -54,7 +54,7 @@ struct ns3_flow {
 	uint16_t	 port;		/* server port */
 	int64_t		 start_ns;	/* the client connects then */
 	int64_t		 stop_ns;	/* no more writes from then; 0 = none */
-	double		 rate_pps;	/* MSS-sized writes per second; 0 = bulk */
+	double		 rate_pps;	/* MSS-sized writes/s; 0 = bulk */
 	uint64_t	 size;		/* bytes; 0 = unlimited */
 };
 
@@ -87,11 +87,12 @@ int		 ns3_host_add(struct ns3_backend *, struct iface *ifp,
  * when ifp has a route to dst through another gateway (ns-3's static
  * routing keeps one per destination).
  */
-int		 ns3_route_add(struct ns3_backend *, struct iface *ifp, uint32_t dst,
-		    uint32_t gw);
+int		 ns3_route_add(struct ns3_backend *, struct iface *ifp,
+		    uint32_t dst, uint32_t gw);
 /* Returns the flow's id (>= 0), or -1 with errno. */
 int		 ns3_flow_add(struct ns3_backend *, const struct ns3_flow *);
-/* Fill st for flow id (after ns3_run). 0, or ENOENT. */
+/* Fill st for flow id: its counters so far (during ns3_run, from a
+ * model's event) or in all (after). 0, or ENOENT. */
 int		 ns3_flow_stats(const struct ns3_backend *, int id,
 		    struct ns3_flow_stats *st);
 /*
@@ -100,8 +101,8 @@ int		 ns3_flow_stats(const struct ns3_backend *, int id,
  * errno with err set (EINVAL: the scenario asks for what the backend
  * does not model).
  */
-int		 ns3_run(struct ns3_backend *, int64_t duration_ns, int (*stop)(void),
-		    char *err, size_t errlen);
+int		 ns3_run(struct ns3_backend *, int64_t duration_ns,
+		    int (*stop)(void), char *err, size_t errlen);
 
 #ifdef __cplusplus
 }

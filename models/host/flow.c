@@ -73,7 +73,8 @@ struct flow {
 	/* timeseries */
 	uint64_t	 ts_bytes;
 	simtime_t	 ts_t;
-	int		 ns3_id;	/* the ns-3 backend's flow */
+	struct ns3_backend *ns3;	/* the ns-3 backend's, or NULL */
+	int		 ns3_id;
 };
 
 static void	conn_open(struct flow *, uint64_t size, double rate);
@@ -992,6 +993,7 @@ flow_ns3_add(struct flow *f, struct ns3_backend *x, const char **keyp, char *err
 		snprintf(err, errlen, "%s", strerror(errno));
 		return -1;
 	}
+	f->ns3 = x;
 	return 0;
 }
 
@@ -1057,8 +1059,15 @@ flow_goodput_bps(const struct flow *f)
 double
 flow_ts_goodput(struct flow *f)
 {
-	simtime_t now = flow_now(f), d = now - f->ts_t;
-	uint64_t b = f->st.delivered_bytes - f->ts_bytes;
+	simtime_t now = flow_now(f), d;
+	uint64_t b;
+	struct ns3_flow_stats ns;
+
+	/* ns-3's receiver counts as it reads. */
+	if (f->ns3 != NULL && ns3_flow_stats(f->ns3, f->ns3_id, &ns) == 0)
+		f->st.delivered_bytes = ns.delivered_bytes;
+	d = now - f->ts_t;
+	b = f->st.delivered_bytes - f->ts_bytes;
 
 	f->ts_t = now;
 	f->ts_bytes = f->st.delivered_bytes;
