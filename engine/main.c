@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ns3/ns3.h"
 #include "run.h"
 
 const struct section_type *const *run_section_types(void);
@@ -17,7 +18,7 @@ usage(FILE *f)
 	fprintf(f,
 	    "usage: sim SCENARIO.conf [--set SECTION.NAME.KEY=VALUE]... "
 	    "[--seed N]\n"
-	    "           [--duration TIME] [--out DIR] [--backend builtin]\n"
+	    "           [--duration TIME] [--out DIR] [--backend builtin|ns3]\n"
 	    "           [--capture all|sync|merged|none] [--trace NAME,...]\n"
 	    "           [--dump-states] [--json] [--quiet] [--realtime]\n"
 	    "       sim results/NAME/params.conf   run a run again\n"
@@ -132,12 +133,25 @@ main(int argc, char **argv)
 			o.trace = optarg;
 			break;
 		case OPT_BACKEND:
-			if (strcmp(optarg, run_backend) != 0) {
-				fprintf(stderr, "sim: --backend %s: only "
-				    "'%s' is available in this build\n",
-				    optarg, run_backend);
+			/* --backend X is --set sim.backend=X, in order. */
+			if (strcmp(optarg, "builtin") != 0 &&
+			    strcmp(optarg, "ns3") != 0) {
+				fprintf(stderr, "sim: --backend %s: expected "
+				    "builtin or ns3\n", optarg);
 				return 2;
 			}
+			if (strcmp(optarg, "ns3") == 0 && !ns3_available()) {
+				fprintf(stderr, "sim: --backend ns3: this pfsim "
+				    "was built without ns-3 (install Debian's "
+				    "%s and build again)\n", NS3_PACKAGE);
+				return 2;
+			}
+			if (o.nsets == 64) {
+				fprintf(stderr, "sim: too many --set\n");
+				return 2;
+			}
+			o.sets[o.nsets++] = strcmp(optarg, "ns3") == 0 ?
+			    "sim.backend=ns3" : "sim.backend=builtin";
 			break;
 		case OPT_JSON:
 			o.json = true;

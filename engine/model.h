@@ -16,6 +16,7 @@
 #include "net.h"
 
 struct run;
+struct ns3_backend;
 
 struct model_type {
 	const struct section_type *st;
@@ -84,6 +85,9 @@ int			 run_trace(struct run *, const char *what);
 int			 run_realtime(const struct run *);
 int			 run_add_input(struct run *, int fd, void (*fn)(void *),
 			    void *arg);
+/* The ns-3 backend (engine/ns3/ns3.h) when sim.backend = ns3, else
+ * NULL: the models that have a counterpart in ns-3 register with it. */
+struct ns3_backend		*run_ns3(struct run *);
 /* Log a line prefixed with simulated time to stderr (trace output). */
 void			 run_log(struct run *, const char *fmt, ...)
 			    __attribute__((format(printf, 2, 3)));

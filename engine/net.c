@@ -8,6 +8,7 @@
 #include "net.h"
 
 static void	port_start(struct port *);
+static void	port_wire(struct port *, struct pkt *, simtime_t);
 static void	port_tx_done(void *);
 static void	port_arrive(void *);
 static void	port_arrive_late(void *);
@@ -225,6 +226,10 @@ iface_output(struct iface *ifp, struct pkt *p)
 		pkt_free(p);
 		return EMSGSIZE;
 	}
+	if (s->out != NULL) {
+		port_wire(pt, p, world_now(s->world));
+		return s->out(ifp, p, s->out_arg);
+	}
 	if (pktq_full(&pt->txq)) {
 		seg_count_drop(pt, &pt->st.drop_queue, &s->st.drop_queue);
 		pkt_free(p);
@@ -256,6 +261,23 @@ seg_lost(struct segment *s)
 	return s->burst_bad;
 }
 
+/* p goes on the wire now: capture, count, tap. */
+static void
+port_wire(struct port *pt, struct pkt *p, simtime_t now)
+{
+	struct segment *s = pt->seg;
+
+	if (pt->ifp->cap)
+		capture_write(pt->ifp->cap, pt->ifp->cap_if, now, p->data,
+		    p->len);
+	pt->st.tx_frames++;
+	pt->st.tx_bytes += p->len;
+	s->st.tx_frames++;
+	s->st.tx_bytes += p->len;
+	if (pt->ifp->tx_tap != NULL)
+		pt->ifp->tx_tap(pt->ifp, p, pt->ifp->tx_arg);
+}
+
 /* Put the head of the transmit queue on the wire. */
 static void
 port_start(struct port *pt)
@@ -269,15 +291,7 @@ port_start(struct port *pt)
 		return;
 	pt->busy = true;
 	ser = wire_time_ns(s->p.rate_bps, p->len);
-	if (pt->ifp->cap)
-		capture_write(pt->ifp->cap, pt->ifp->cap_if, now, p->data,
-		    p->len);
-	pt->st.tx_frames++;
-	pt->st.tx_bytes += p->len;
-	s->st.tx_frames++;
-	s->st.tx_bytes += p->len;
-	if (pt->ifp->tx_tap != NULL)
-		pt->ifp->tx_tap(pt->ifp, p, pt->ifp->tx_arg);
+	port_wire(pt, p, now);
 	ev_schedule_bounded(w->q, &pt->tx_done, now + ser);
 	if (seg_lost(s)) {
 		seg_count_drop(pt, &pt->st.drop_loss, &s->st.drop_loss);
@@ -366,6 +380,19 @@ port_rx(struct port *pt, struct pkt *p)
 	}
 	ev_switch_ctx(w->q, ifp->node->ctx);
 	ifp->rx(ifp, p, ifp->rx_arg);
+}
+
+void
+iface_input(struct iface *ifp, struct pkt *p)
+{
+	port_rx(ifp->port, p);
+}
+
+void
+segment_set_output(struct segment *s, seg_out_fn fn, void *arg)
+{
+	s->out = fn;
+	s->out_arg = arg;
 }
 
 static void

@@ -32,6 +32,9 @@ struct capture;
 typedef void (*iface_rx_fn)(struct iface *, struct pkt *p, void *arg);
 /* A frame the interface puts on the wire (counted, not yet delivered). */
 typedef void (*iface_tx_fn)(struct iface *, const struct pkt *p, void *arg);
+/* A backend that carries a segment's frames itself (engine/ns3): takes
+ * p (owns it); 0, or an errno when the frame was dropped. */
+typedef int (*seg_out_fn)(struct iface *, struct pkt *p, void *arg);
 
 struct seg_stats {
 	uint64_t	tx_frames, tx_bytes;	/* frames put on the wire */
@@ -134,6 +137,8 @@ struct segment {
 	struct port	*ports[16];
 	int		 nports;
 	struct seg_stats st;		/* sum over ports */
+	seg_out_fn	 out;		/* NULL: the segment model below */
+	void		*out_arg;
 };
 
 struct world {
@@ -185,6 +190,21 @@ void		 iface_set_txq_limit(struct iface *, uint32_t);
  * and inter-frame gap (12) are added, frames shorter than 60 are padded.
  */
 simtime_t	 wire_time_ns(uint64_t rate_bps, uint32_t len);
+
+/*
+ * Another backend's wire (engine/ns3): every frame an interface on s
+ * outputs is counted, captured and tapped as it would be when it starts
+ * on the wire, then handed to fn instead of the port's queue (no
+ * serialisation, delay, faults here). fn NULL: the segment model again.
+ */
+void		 segment_set_output(struct segment *s, seg_out_fn fn,
+		    void *arg);
+/*
+ * A frame that other backend delivers to ifp (the callee owns p): counted,
+ * captured and handed to ifp's receive callback in its node's context,
+ * as the segment model's delivery does.
+ */
+void		 iface_input(struct iface *ifp, struct pkt *p);
 
 /* The interface on ifp's segment that owns addr, or NULL (static ARP). */
 struct iface	*segment_find_addr(const struct segment *, uint32_t addr);

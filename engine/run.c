@@ -24,7 +24,7 @@
 static volatile sig_atomic_t run_interrupted;	/* the signal */
 
 const char run_version[] = PFSIM_VERSION;
-const char run_backend[] = "builtin";
+const char *run_backend = "builtin";
 
 /* The --trace names: "all", then each model's traces[], in model order. */
 int
@@ -329,6 +329,8 @@ run_main(const struct run_opts *o)
 	if (conf_finish(r.conf, err, sizeof(err)) != 0)
 		goto usage;
 	r.sim = conf_find(r.conf, "sim", NULL);
+	if (run_backend_check(&r, err, sizeof(err)) != 0)
+		goto usage;
 	if (run_check_memory(&r, err, sizeof(err)) != 0)
 		goto usage;
 	r.duration = conf_int(r.sim, "duration");
@@ -429,6 +431,11 @@ run_main(const struct run_opts *o)
 	}
 	r.w->user = &r;
 	r.w->variability = conf_bool(r.sim, "variability");
+	if (strcmp(run_backend, "ns3") == 0 &&
+	    (r.ns3 = ns3_create(r.w)) == NULL) {
+		fprintf(stderr, "pfsim: ns-3: %s\n", strerror(errno));
+		goto out;
+	}
 
 	/*
 	 * From here a signal stops the run, which removes its temporary
@@ -507,7 +514,11 @@ run_main(const struct run_opts *o)
 	chunk = r.duration / 200 > 0 ? r.duration / 200 : 1;
 	if (chunk > NS_PER_MS)
 		chunk = NS_PER_MS;
-	if (r.rt != NULL)
+	if (r.ns3 != NULL) {
+		if (ns3_run(r.ns3, r.duration, run_stopped, err,
+		    sizeof(err)) != 0)
+			goto usage;
+	} else if (r.rt != NULL)
 		run_rt_loop(&r, run_stopped);
 	else
 		for (t = 0; t < r.duration && !run_interrupted;) {
@@ -593,6 +604,7 @@ out:
 	for (i = 0; pfsim_models[i]; i++)
 		if (pfsim_models[i]->destroy)
 			pfsim_models[i]->destroy(&r);
+	ns3_destroy(r.ns3);
 	world_destroy(r.w);
 	conf_free(r.conf);
 	run_rt_destroy(&r);

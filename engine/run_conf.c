@@ -42,6 +42,10 @@ static const struct param_spec sim_params[] = {
 	{ "sim", "lag_warn", PT_DURATION, 1000, 10LL * NS_PER_SEC, "1ms", NULL,
 	    "realtime: warn when the run's 99th percentile lag behind the "
 	    "wall clock exceeds this" },
+	{ "sim", "backend", PT_ENUM, 0, 0, "builtin", "builtin|ns3",
+	    "builtin: pfsim's own links and hosts; ns3: ns-3's clock, CSMA "
+	    "channels, IPv4 and TCP around the same firewalls (needs a "
+	    "build with ns-3, Debian's " NS3_PACKAGE "; engine/ns3/ns3.h)" },
 	{ NULL, NULL, 0, 0, 0, NULL, NULL, NULL }
 };
 
@@ -175,6 +179,32 @@ run_build_nets(struct run *r, char *err, size_t errlen)
 		}
 	}
 	return 0;
+}
+
+/* sim.backend: ns3 needs ns-3 in this build and the virtual clock. */
+int
+run_backend_check(struct run *r, char *err, size_t errlen)
+{
+	int ns3 = strcmp(conf_str(r->sim, "backend"), "ns3") == 0;
+
+	run_backend = ns3 ? "ns3" : "builtin";
+	if (!ns3)
+		return 0;
+	if (!ns3_available())
+		return conf_key_error(err, errlen, r->sim, "backend",
+		    "ns3: this pfsim was built without ns-3 (install Debian's "
+		    "%s and build again)", NS3_PACKAGE);
+	if (strcmp(conf_str(r->sim, "clock"), "realtime") == 0)
+		return conf_key_error(err, errlen, r->sim, "backend",
+		    "ns3 runs on ns-3's virtual clock, not with sim.clock = "
+		    "realtime");
+	return 0;
+}
+
+struct ns3_backend *
+run_ns3(struct run *r)
+{
+	return r->ns3;
 }
 
 /*

@@ -16,6 +16,7 @@
 #include "ev.h"
 #include "json.h"
 #include "net.h"
+#include "ns3/ns3.h"
 #include "run.h"
 
 #define RUN_MAXMODELS	16
@@ -48,6 +49,7 @@ struct run {
 	int			 caught;	/* sigsaved holds the old ones */
 	struct sigaction	 sigsaved[RUN_NSIGNALS];
 	struct realtime		*rt;		/* sim.clock = realtime */
+	struct ns3_backend		*ns3;		/* sim.backend = ns3 */
 };
 
 /* run.c */
@@ -59,6 +61,7 @@ const struct section_type *const *run_section_types(void);
 const struct model_type *run_model_for(const char *type);
 int	run_build_nets(struct run *, char *err, size_t errlen);
 int	run_check_memory(struct run *, char *err, size_t errlen);
+int	run_backend_check(struct run *, char *err, size_t errlen);
 
 /* results.c: 0, or -1 (with errno set, or err filled in). */
 struct names;

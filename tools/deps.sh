@@ -4,7 +4,8 @@
 # package manager's database, so this works without dpkg. Each need names
 # the Debian package that provides it.
 #
-#   deps_needs CMD        the needs of ./sim CMD, one word each
+#   deps_needs CMD [ARG]...  the needs of ./sim CMD, one word each
+#                         (./sim test -L ns3 needs ns-3 too)
 #   deps_missing NEED...  prints "NEED PACKAGE WHAT" for each one absent
 #   deps_check NEED...    0 if all are present; else, as root with
 #                         apt-get, installs their packages and checks
@@ -20,7 +21,13 @@ DEPS_TEST="$DEPS_BUILD cmocka jq tshark valgrind parallel gnuplot clang
 deps_needs()
 {
 	case ${1:-} in
-	test)		echo $DEPS_TEST ;;
+	test)
+		# The ns3 label (the ns-3 backend's cross-checks) needs ns-3;
+		# without it they are skipped, so the default run does not.
+		case " $* " in
+		*" -L ns3 "*|*" -Lns3 "*)	echo $DEPS_TEST ns3 ;;
+		*)				echo $DEPS_TEST ;;
+		esac ;;
 	report)		echo $DEPS_BUILD jq gnuplot ;;	# tools/report/report
 	plot)		echo jq gnuplot ;;		# no build: plot-sweep
 	threshold)	echo $DEPS_BUILD gnuplot ;;	# draws threshold.svg
@@ -51,6 +58,8 @@ deps_info()
 	iperf3)		echo "iperf3 iperf3, the emulation scenarios' traffic" ;;
 	busybox)	echo "busybox busybox httpd, emu_http.conf's server" ;;
 	curl)		echo "curl curl, emu_http.conf's client" ;;
+	ns3)		echo "libns3-dev ns-3 3.37, the ns3 backend (pkg-config" \
+			    "ns3-core ...; ./sim test -L ns3)" ;;
 	*)		echo "$1 (unknown need)" ;;
 	esac
 }
@@ -65,6 +74,10 @@ deps_have()
 	libpcap|cmocka)
 		command -v pkg-config >/dev/null 2>&1 &&
 		    pkg-config --exists "$1" ;;
+	ns3)
+		command -v pkg-config >/dev/null 2>&1 &&
+		    pkg-config --exists ns3-core ns3-network ns3-internet \
+		    ns3-csma ;;
 	libbsd)
 		command -v pkg-config >/dev/null 2>&1 &&
 		    pkg-config --exists libbsd-overlay ;;

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/ns3/ns3.h"
 #include "engine/proto.h"
 #include "host_var.h"
 
@@ -645,4 +646,26 @@ host_input(struct iface *ifp, struct pkt *p, void *arg)
 	if (h->ring.len > h->st.rx_ring_peak)
 		h->st.rx_ring_peak = h->ring.len;
 	host_rx_run(h);
+}
+
+int
+host_ns3_add(struct host *h, struct ns3_backend *x)
+{
+	struct ns3_tcp t;
+
+	memset(&t, 0, sizeof(t));
+	t.mss = h->tcp.mss;
+	t.rcvbuf = h->tcp.rcvbuf;
+	t.sndbuf = h->tcp.sndbuf;
+	t.initcwnd = h->tcp.initcwnd;
+	t.delack_segs = h->tcp.delack_segs;
+	t.delack_ns = h->tcp.delack_ns;
+	t.rto_init_ns = h->tcp.rto_init_ns;
+	t.rto_min_ns = h->tcp.rto_min_ns;
+	t.syn_retries = h->tcp.syn_retries;
+	t.retries = h->tcp.retries;
+	t.sack = h->tcp.sack;
+	t.wscale = h->tcp.wscale;
+	t.limited_transmit = h->tcp.limited_transmit;
+	return ns3_host_add(x, h->ifp, &t);
 }

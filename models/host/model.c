@@ -363,6 +363,12 @@ host_link(struct run *r, char *err, size_t errlen)
 		return 0;
 	if (assign_addrs(r, hr, err, errlen) != 0)
 		return -1;
+	/* sim.backend = ns3: the hosts' IP and TCP are ns-3's. */
+	for (i = 0; run_ns3(r) != NULL && i < hr->nhosts; i++)
+		if (strcmp(conf_str(hr->hsec[i], "kind"), "netns") == 0 ||
+		    host_ns3_add(hr->hosts[i], run_ns3(r)) != 0)
+			return conf_key_error(err, errlen, hr->hsec[i], "kind",
+			    "not with sim.backend = ns3");
 	/* kind = netns: the namespace, once the addresses are known. */
 	for (i = 0; i < hr->nhosts; i++) {
 		if (strcmp(conf_str(hr->hsec[i], "kind"), "netns") != 0)
@@ -606,10 +612,18 @@ flow_link_all(struct run *r, char *err, size_t errlen)
 		return 0;
 	if (assign_addrs(r, hr, err, errlen) != 0)
 		return -1;
-	for (i = 0; i < hr->nflows; i++)
+	for (i = 0; i < hr->nflows; i++) {
+		const char *key;
+		char msg[200];
+
 		if (hr->flows[i] == NULL &&
 		    flow_make(r, hr, i, err, errlen) != 0)
 			return -1;
+		if (run_ns3(r) != NULL && flow_ns3_add(hr->flows[i],
+		    run_ns3(r), &key, msg, sizeof(msg)) != 0)
+			return conf_key_error(err, errlen, hr->fsec[i], key,
+			    "%s", msg);
+	}
 	return 0;
 }
 
@@ -620,7 +634,7 @@ flow_start_all(struct run *r)
 	struct conf_section *sim = conf_find(run_conf(r), "sim", NULL);
 	int i;
 
-	for (i = 0; hr && i < hr->nflows; i++) {
+	for (i = 0; hr && run_ns3(r) == NULL && i < hr->nflows; i++) {
 		if (hr->flows[i] == NULL)
 			continue;
 		if (sim)
@@ -637,7 +651,9 @@ flow_stop_all(struct run *r)
 	int i;
 
 	for (i = 0; hr && i < hr->nflows; i++)
-		if (hr->flows[i])
+		if (hr->flows[i] && run_ns3(r) != NULL)
+			flow_ns3_finish(hr->flows[i], run_ns3(r));
+		else if (hr->flows[i])
 			flow_finish(hr->flows[i]);
 }
 

@@ -36,8 +36,18 @@ grep -qx 'sim: --seed needs a value' "$T/err" || fail "--seed: $(cat "$T/err")"
 expect_rc 2 "$SIM" "$DEMO" --out "$T/c" --json=yes
 grep -qx 'sim: --json=yes takes no value' "$T/err" ||
     fail "--json=yes: $(cat "$T/err")"
-expect_rc 2 "$SIM" "$DEMO" --out "$T/c" --backend=ns3
-grep -q "only 'builtin'" "$T/err" || fail "--backend=ns3: $(cat "$T/err")"
+expect_rc 2 "$SIM" "$DEMO" --out "$T/c" --backend=bogus
+grep -qx "sim: --backend bogus: expected builtin or ns3" "$T/err" ||
+    fail "--backend=bogus: $(cat "$T/err")"
+# Without ns-3 compiled in, --backend ns3 is a usage error that names
+# the package to install (with it, tests/ns3 check the backend).
+"$SIM" "$DEMO" --out "$T/n" --backend=ns3 --duration 1ms >/dev/null \
+    2>"$T/err"
+rc=$?
+if grep -q "built without ns-3" "$T/err"; then
+	[ "$rc" -eq 2 ] || fail "--backend=ns3 without ns-3: exit $rc"
+	grep -q "libns3-dev" "$T/err" || fail "--backend=ns3: $(cat "$T/err")"
+fi
 [ ! -e "$T/c" ] || fail "results written after a usage error"
 ok "a missing or unwanted value is a usage error"
 
