@@ -1,4 +1,4 @@
-/* Wire header helpers: checksums and frame building. */
+/* Wire headers: checksums and frame building. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <string.h>

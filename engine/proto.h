@@ -1,6 +1,6 @@
 /*
  * Wire headers (Ethernet, IPv4, TCP, UDP) as real bytes, network order,
- * and the helpers that build and check them. Frames written here open in
+ * and the functions that build and check them. Frames written here open in
  * Wireshark with correct checksums.
  */
 #ifndef ENGINE_PROTO_H

@@ -196,7 +196,7 @@ void		 tcp_shutdown(struct tcb *);
 void		 tcp_abort(struct tcb *);
 uint64_t	 tcp_sndspace(const struct tcb *);
 
-/* rangelist helpers (tcp.c) */
+/* rangelist functions (tcp.c) */
 void		 rl_free(struct rangelist *);
 
 #endif

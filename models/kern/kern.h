@@ -57,7 +57,7 @@
 #define INET		1
 
 /* ------------------------------------------------------------------ */
-/* Types and small helpers (sys/types.h, sys/param.h, libkern)         */
+/* Types and small functions (sys/types.h, sys/param.h, libkern)       */
 
 typedef int64_t		 quad_t;
 typedef uint64_t	 u_quad_t;

@@ -927,7 +927,7 @@ pf_purge_expired_states(u_int32_t maxcheck)
 }
 
 /* ------------------------------------------------------------------ */
-/* Packet helpers                                                     */
+/* Packet functions                                                   */
 
 /* pf.c: pf_pull_hdr (IPv4) */
 void *

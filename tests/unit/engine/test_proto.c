@@ -1,5 +1,5 @@
 /*
- * Wire helpers (engine/proto.c): the Internet checksum against published
+ * Wire functions (engine/proto.c): the Internet checksum against published
  * and independently computed vectors, the TCP/UDP pseudo-header checksum,
  * frame_ip4 byte by byte, and every rejection of frame_check_ip4.
  */

@@ -60,7 +60,7 @@ void	 pfh_advance(struct pfh *, simtime_t ns);
 /* The state a TCP packet in on em0 from src to dst would match. */
 struct pf_state *pfh_state(struct pfh *, u_int8_t proto, u_int32_t src,
 	    u_int16_t sport, u_int32_t dst, u_int16_t dport);
-/* A TCP packet (helper for terse tests). */
+/* A TCP packet (for terse tests). */
 struct pfh_pkt pfh_tcp(u_int32_t src, u_int16_t sport, u_int32_t dst,
 	    u_int16_t dport, u_int32_t seq, u_int32_t ack, u_int8_t flags,
 	    u_int16_t win, u_int32_t len);
