@@ -43,13 +43,15 @@
 #include <ns3/packet-socket-factory.h>
 #include <ns3/queue-size.h>
 #include <ns3/rng-seed-manager.h>
+#include <ns3/rtt-estimator.h>
 #include <ns3/simulator.h>
 #include <ns3/socket.h>
 #include <ns3/tcp-header.h>
 #include <ns3/tcp-l4-protocol.h>
 #include <ns3/tcp-linux-reno.h>
+#include <ns3/tcp-recovery-ops.h>
 #include <ns3/tcp-socket-base.h>
-#include <ns3/tcp-socket-factory.h>
+#include <ns3/tcp-tx-buffer.h>
 #include <ns3/uinteger.h>
 
 extern "C" {
@@ -68,6 +70,49 @@ struct Host {
 	struct iface	*ifp;
 	ns3_tcp		 tcp;
 	Ptr<Node>	 node;
+};
+
+// ns-3 3.37's TcpSocketBase, with one guard. Its TcpTxBuffer::NextSeg
+// (rule 2, new data) returns the range [HighData, HighData + min(SMSS,
+// rWnd - sentSize)] whenever sentSize <= rWnd, so an empty range once the
+// bytes sent since SND.UNA fill the peer's window exactly. SendPendingData
+// still tries to send when min(cwnd, rWnd) minus the bytes in flight is
+// above 0, and SACKed bytes (or, with SACK off, the duplicate ACKs it
+// counts as SACKs) are not in flight: a duplicate ACK reaching a sender
+// that is limited by the peer's window, right after a segment cut short
+// to fill it, has it call SendDataPacket for 0 bytes, get no TcpTxItem
+// and crash in TcpRateLinux::SkbSent. Split flows through pf (asym_tcp
+// above 20000 pps) do that. Here the usable window is 0 when the next
+// segment NextSeg offers is empty, which is what the window is: the
+// loop stops, as it would once the peer opens its window or ACKs more.
+// Retransmissions (rules 1 and 3) and the rest of its TCP are ns-3's.
+class GuardedTcpSocket : public TcpSocketBase {
+public:
+	GuardedTcpSocket() = default;
+	GuardedTcpSocket(const GuardedTcpSocket &s) : TcpSocketBase(s) {}
+
+protected:
+	uint32_t
+	AvailableWindow() const override
+	{
+		uint32_t w = TcpSocketBase::AvailableWindow();
+		SequenceNumber32 next, high;
+		bool rule3;
+
+		if (w == 0)
+			return 0;
+		rule3 = m_sackEnabled &&
+		    m_tcb->m_congState == TcpSocketState::CA_RECOVERY;
+		if (m_txBuffer->NextSeg(&next, &high, rule3) && next == high)
+			return 0;
+		return w;
+	}
+
+	Ptr<TcpSocketBase>
+	Fork() override
+	{
+		return CopyObject<GuardedTcpSocket>(this);
+	}
 };
 
 struct Route {
@@ -259,6 +304,31 @@ flow_tx(Flow *f, Ptr<const Packet> p, const TcpHeader &h,
 	f->any_sent = true;
 }
 
+// A TCP socket on node n as TcpL4Protocol::CreateSocket makes one (its
+// SocketType, RecoveryType and RttEstimatorType), but a GuardedTcpSocket.
+static Ptr<Socket>
+tcp_socket(Ptr<Node> n)
+{
+	Ptr<TcpL4Protocol> tcp = n->GetObject<TcpL4Protocol>();
+	Ptr<GuardedTcpSocket> s = CreateObject<GuardedTcpSocket>();
+	TypeIdValue cc, rec, rtt;
+	ObjectFactory f;
+
+	tcp->GetAttribute("SocketType", cc);
+	tcp->GetAttribute("RecoveryType", rec);
+	tcp->GetAttribute("RttEstimatorType", rtt);
+	s->SetNode(n);
+	s->SetTcp(tcp);
+	f.SetTypeId(rtt.Get());
+	s->SetRtt(f.Create<RttEstimator>());
+	f.SetTypeId(cc.Get());
+	s->SetCongestionControlAlgorithm(f.Create<TcpCongestionOps>());
+	f.SetTypeId(rec.Get());
+	s->SetRecoveryAlgorithm(f.Create<TcpRecoveryOps>());
+	tcp->AddSocket(s);
+	return s;
+}
+
 // One MSS-sized write at exact intervals, as pfsim's conn_pace.
 static void
 flow_pace(Flow *f)
@@ -382,7 +452,7 @@ flow_open(Flow *f)
 
 	f->st.conns_opened++;
 	f->t_open = now_ns();
-	f->tx = Socket::CreateSocket(n, TcpSocketFactory::GetTypeId());
+	f->tx = tcp_socket(n);
 	tcp_configure(f->tx, f->from->tcp);
 	f->tx->TraceConnectWithoutContext("Tx", MakeBoundCallback(&flow_tx,
 	    f));
@@ -553,8 +623,7 @@ build(struct ns3_backend *x, char *err, size_t errlen)
 		}
 		f->mss = f->from->tcp.mss;
 		f->remain = f->sp.size ? f->sp.size : UNLIMITED;
-		f->listen = Socket::CreateSocket(f->to->node,
-		    TcpSocketFactory::GetTypeId());
+		f->listen = tcp_socket(f->to->node);
 		tcp_configure(f->listen, f->to->tcp);
 		f->listen->Bind(InetSocketAddress(Ipv4Address::GetAny(),
 		    f->sp.port));
