@@ -8,16 +8,7 @@
 # and without it. The shim's GuardedTcpSocket (engine/ns3/ns3.cc) stops
 # at that empty window: the runs complete and the flow delivers most of
 # what it offered.
-. "$(dirname "$0")/../scenario/lib.sh"
-
-"$SIM" "$S/single_fw.conf" --backend ns3 --duration 1ms --out "$T/probe" \
-    --quiet 2>"$T/probe.err"
-rc=$?
-if [ $rc -ne 0 ] && grep -q "built without ns-3" "$T/probe.err"; then
-	echo "SKIP: pfsim was built without ns-3 (libns3-dev)"
-	exit 77
-fi
-[ $rc -eq 0 ] || fail "ns3 probe: exit $rc: $(cat "$T/probe.err")"
+. "$(dirname "$0")/lib.sh"
 
 for v in 40000:yes 30000:no; do
 	rate=${v%%:*}

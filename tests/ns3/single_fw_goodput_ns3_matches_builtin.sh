@@ -10,16 +10,7 @@
 # is one half-duplex medium that data and ACKs share, and a sender that
 # finds it busy backs off exponentially (up to 1000 slots of 1 us): 372
 # Mbit/s. A point-to-point channel per port would be the fair model.
-. "$(dirname "$0")/../scenario/lib.sh"
-
-"$SIM" "$S/single_fw.conf" --backend ns3 --duration 1ms --out "$T/probe" \
-    --quiet 2>"$T/probe.err"
-rc=$?
-if [ $rc -ne 0 ] && grep -q "built without ns-3" "$T/probe.err"; then
-	echo "SKIP: pfsim was built without ns-3 (libns3-dev)"
-	exit 77
-fi
-[ $rc -eq 0 ] || fail "ns3 probe: exit $rc: $(cat "$T/probe.err")"
+. "$(dirname "$0")/lib.sh"
 
 # within A B PCT: |A - B| <= PCT % of B
 within()
