@@ -32,6 +32,7 @@
 #include <unistd.h>
 
 #include "engine/proto.h"
+#include "jsonget.h"
 #include "models/emu/emu.h"
 
 #define EMU_NETNS_DIR	"/run/netns"
@@ -684,20 +685,24 @@ emu_output(const struct emu_host *e, size_t *lenp)
 }
 
 /*
- * The receiver's goodput in iperf3's --json report: end.sum_received.
- * bits_per_second, found as the first "bits_per_second" after
- * "sum_received" (iperf3 writes end after the intervals). -1 if absent.
+ * The receiver's goodput in iperf3's --json report,
+ * end.sum_received.bits_per_second (tools/sweep/jsonget.h). -1 when the
+ * output is not such a report.
  */
 static double
-emu_iperf3_bps(const char *out)
+emu_iperf3_bps(const char *out, size_t len)
 {
-	const char *p;
+	struct jsonget *d;
+	char err[128];
+	double bps;
 
-	if (out == NULL || (p = strstr(out, "\"sum_received\"")) == NULL ||
-	    (p = strstr(p, "\"bits_per_second\"")) == NULL ||
-	    (p = strchr(p, ':')) == NULL)
+	if (out == NULL || (d = jsonget_parse(out, len, err,
+	    sizeof(err))) == NULL)
 		return -1;
-	return strtod(p + 1, NULL);
+	if (jsonget_number(d, "end.sum_received.bits_per_second", &bps) != 0)
+		bps = -1;
+	jsonget_free(d);
+	return bps;
 }
 
 void
@@ -706,7 +711,7 @@ emu_host_json(const struct emu_host *e, struct json *j)
 	double secs = (double)world_now(e->w) / NS_PER_SEC;
 	size_t len;
 	char *out = emu_output(e, &len);
-	double bps = emu_iperf3_bps(out);
+	double bps = emu_iperf3_bps(out, len);
 
 	json_obj_begin(j, "emulated");
 	json_str(j, "netns", e->ns);
