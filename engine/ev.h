@@ -1,5 +1,6 @@
 /*
- * Event queue: a 4-ary min-heap of intrusive events with an index per event,
+ * Event queue (the builtin backend's time, engine/backend.h; models
+ * schedule through sim_schedule): a 4-ary min-heap of intrusive events with an index per event,
  * so schedule, reschedule and cancel are O(log n) and never allocate.
  *
  * Order (total, documented, deterministic): events fire by time, then by the
@@ -18,21 +19,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "backend.h"	/* struct ev, ev_init, ev_pending */
 #include "simtime.h"
 
 struct ev_queue;
-
-typedef void (*ev_fn)(void *arg);
-typedef void (*ev_ctx_fn)(void *ctx, void *hookarg);
-
-struct ev {
-	simtime_t	 at;
-	uint64_t	 seq;
-	uint32_t	 idx;		/* heap slot + 1; 0 when not queued */
-	ev_fn		 fn;
-	void		*arg;
-	void		*ctx;		/* node context, or NULL */
-};
 
 /* Returns NULL on allocation failure. */
 struct ev_queue	*ev_queue_create(void);
@@ -49,7 +39,6 @@ void		 ev_queue_set_ctx_hook(struct ev_queue *, ev_ctx_fn, void *);
 /* Upper bound on pending events; 0 = unlimited. Exceeding it fails. */
 void		 ev_queue_set_limit(struct ev_queue *, size_t);
 
-void		 ev_init(struct ev *, ev_fn, void *arg, void *ctx);
 /*
  * Schedule (or move, if pending) ev to fire at absolute time at (>= now).
  * Returns 0, or ENOMEM/EOVERFLOW when the queue limit is reached.
@@ -63,11 +52,6 @@ int		 ev_schedule(struct ev_queue *, struct ev *, simtime_t at);
 int		 ev_schedule_bounded(struct ev_queue *, struct ev *,
 		    simtime_t at);
 void		 ev_cancel(struct ev_queue *, struct ev *);
-static inline bool
-ev_pending(const struct ev *ev)
-{
-	return ev->idx != 0;
-}
 
 simtime_t	 ev_now(const struct ev_queue *);
 size_t		 ev_count(const struct ev_queue *);

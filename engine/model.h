@@ -13,10 +13,10 @@
 
 #include "conf.h"
 #include "json.h"
+#include "backend.h"
 #include "net.h"
 
 struct run;
-struct ns3_backend;
 
 struct model_type {
 	const struct section_type *st;
@@ -85,12 +85,6 @@ int			 run_trace(struct run *, const char *what);
 int			 run_realtime(const struct run *);
 int			 run_add_input(struct run *, int fd, void (*fn)(void *),
 			    void *arg);
-/* The ns-3 backend (engine/ns3/ns3.h) when sim.backend = ns3, else
- * NULL: the models that have a counterpart in ns-3 register with it. */
-struct ns3_backend		*run_ns3(struct run *);
-/* Log a line prefixed with simulated time to stderr (trace output). */
-void			 run_log(struct run *, const char *fmt, ...)
-			    __attribute__((format(printf, 2, 3)));
 
 /* The models, NULL-terminated (models/models.c). */
 extern const struct model_type *const pfsim_models[];

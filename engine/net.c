@@ -8,7 +8,7 @@
 #include "net.h"
 
 static void	port_start(struct port *);
-static void	port_wire(struct port *, struct pkt *, simtime_t);
+static void	port_wire(struct port *, const struct pkt *, simtime_t);
 static void	port_tx_done(void *);
 static void	port_arrive(void *);
 static void	port_arrive_late(void *);
@@ -21,6 +21,7 @@ world_create(uint64_t seed, size_t pkt_limit, size_t ev_limit)
 
 	if (w == NULL)
 		return NULL;
+	w->be = &backend_builtin;
 	w->seed = seed;
 	w->q = ev_queue_create();
 	w->pool = pkt_pool_create(pkt_limit);
@@ -39,6 +40,8 @@ world_destroy(struct world *w)
 
 	if (w == NULL)
 		return;
+	if (w->be->destroy != NULL)
+		w->be->destroy(w);
 	/* The queue first: it still points at events inside the ports. */
 	ev_queue_destroy(w->q);
 	w->q = NULL;
@@ -163,7 +166,7 @@ iface_create(struct node *n, const char *ifname, struct segment *s,
 }
 
 void
-iface_set_rx(struct iface *ifp, iface_rx_fn fn, void *arg)
+sim_set_input(struct iface *ifp, iface_rx_fn fn, void *arg)
 {
 	ifp->rx = fn;
 	ifp->rx_arg = arg;
@@ -210,26 +213,27 @@ seg_count_drop(struct port *pt, uint64_t *portctr, uint64_t *segctr)
 	(*segctr)++;
 }
 
+void
+iface_count_down(struct iface *ifp)
+{
+	seg_count_drop(ifp->port, &ifp->port->st.drop_down,
+	    &ifp->seg->st.drop_down);
+}
+
+void
+iface_count_toolong(struct iface *ifp)
+{
+	seg_count_drop(ifp->port, &ifp->port->st.drop_toolong,
+	    &ifp->seg->st.drop_toolong);
+}
+
 int
-iface_output(struct iface *ifp, struct pkt *p)
+seg_output(struct world *w, struct iface *ifp, struct pkt *p)
 {
 	struct port *pt = ifp->port;
 	struct segment *s = ifp->seg;
 
-	if (!ifp->up || !s->up) {
-		seg_count_drop(pt, &pt->st.drop_down, &s->st.drop_down);
-		pkt_free(p);
-		return ENETDOWN;
-	}
-	if (p->len > PKT_MAXFRAME) {
-		seg_count_drop(pt, &pt->st.drop_toolong, &s->st.drop_toolong);
-		pkt_free(p);
-		return EMSGSIZE;
-	}
-	if (s->out != NULL) {
-		port_wire(pt, p, world_now(s->world));
-		return s->out(ifp, p, s->out_arg);
-	}
+	(void)w;
 	if (pktq_full(&pt->txq)) {
 		seg_count_drop(pt, &pt->st.drop_queue, &s->st.drop_queue);
 		pkt_free(p);
@@ -263,7 +267,7 @@ seg_lost(struct segment *s)
 
 /* p goes on the wire now: capture, count, tap. */
 static void
-port_wire(struct port *pt, struct pkt *p, simtime_t now)
+port_wire(struct port *pt, const struct pkt *p, simtime_t now)
 {
 	struct segment *s = pt->seg;
 
@@ -284,7 +288,7 @@ port_start(struct port *pt)
 {
 	struct segment *s = pt->seg;
 	struct world *w = s->world;
-	simtime_t now = world_now(w), ser, arrive;
+	simtime_t now = ev_now(w->q), ser, arrive;
 	struct pkt *p = pktq_get(&pt->txq);
 
 	if (p == NULL)
@@ -372,7 +376,7 @@ port_rx(struct port *pt, struct pkt *p)
 	pt->seg->st.rx_frames++;
 	pt->seg->st.rx_bytes += p->len;
 	if (ifp->cap && !capture_tx_only(ifp->cap))
-		capture_write(ifp->cap, ifp->cap_if, world_now(w), p->data,
+		capture_write(ifp->cap, ifp->cap_if, ev_now(w->q), p->data,
 		    p->len);
 	if (ifp->rx == NULL) {
 		pkt_free(p);
@@ -389,10 +393,9 @@ iface_input(struct iface *ifp, struct pkt *p)
 }
 
 void
-segment_set_output(struct segment *s, seg_out_fn fn, void *arg)
+iface_wire(struct iface *ifp, const struct pkt *p)
 {
-	s->out = fn;
-	s->out_arg = arg;
+	port_wire(ifp->port, p, ev_now(ifp->node->world->q));
 }
 
 static void
@@ -559,10 +562,4 @@ world_find_node(const struct world *w, const char *name)
 		if (strcmp(w->nodes[i]->name, name) == 0)
 			return w->nodes[i];
 	return NULL;
-}
-
-void
-world_enter(struct world *w, void *ctx)
-{
-	ev_switch_ctx(w->q, ctx);
 }

@@ -17,6 +17,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "backend.h"
 #include "ev.h"
 #include "pkt.h"
 #include "rng.h"
@@ -28,13 +29,8 @@ struct iface;
 struct segment;
 struct capture;
 
-/* The callee owns p. Runs in the receiving node's context. */
-typedef void (*iface_rx_fn)(struct iface *, struct pkt *p, void *arg);
 /* A frame the interface puts on the wire (counted, not yet delivered). */
 typedef void (*iface_tx_fn)(struct iface *, const struct pkt *p, void *arg);
-/* A backend that carries a segment's frames itself (engine/ns3): takes
- * p (owns it); 0, or an errno when the frame was dropped. */
-typedef int (*seg_out_fn)(struct iface *, struct pkt *p, void *arg);
 
 struct seg_stats {
 	uint64_t	tx_frames, tx_bytes;	/* frames put on the wire */
@@ -137,12 +133,12 @@ struct segment {
 	struct port	*ports[16];
 	int		 nports;
 	struct seg_stats st;		/* sum over ports */
-	seg_out_fn	 out;		/* NULL: the segment model below */
-	void		*out_arg;
 };
 
 struct world {
-	struct ev_queue	*q;
+	const struct backend_ops *be;	/* what runs it (backend.h) */
+	void		*be_data;	/* the backend's own, or NULL */
+	struct ev_queue	*q;		/* the builtin's queue (ns-3's too) */
 	struct pkt_pool	*pool;
 	uint64_t	 seed;
 	bool		 variability;	/* sim.variability: models draw timing */
@@ -153,13 +149,10 @@ struct world {
 	void		*user;		/* the run (engine/run.c) */
 };
 
+/* A world on the builtin backend (sim_set_backend changes it). */
 struct world	*world_create(uint64_t seed, size_t pkt_limit, size_t ev_limit);
+/* Calls the backend's destroy first. */
 void		 world_destroy(struct world *);
-static inline simtime_t
-world_now(const struct world *w)
-{
-	return ev_now(w->q);
-}
 
 struct segment	*segment_create(struct world *, const char *name,
 		    const struct seg_params *);
@@ -171,16 +164,19 @@ bool		 node_is(const struct node *n, const char *kind);
 /* Attach a new interface of node n to segment s. MAC is derived from ids. */
 struct iface	*iface_create(struct node *n, const char *ifname,
 		    struct segment *s, uint32_t addr, uint8_t plen);
-void		 iface_set_rx(struct iface *, iface_rx_fn, void *arg);
 /* Tell fn of every frame ifp puts on the wire (the owner's own counts,
  * e.g. of one kind of its traffic); NULL stops it. */
 void		 iface_set_tx_tap(struct iface *, iface_tx_fn, void *arg);
 
 /*
- * Hand a complete Ethernet frame to the wire. Returns 0 when queued, or an
- * errno when dropped (the packet is freed and the drop counted).
+ * The builtin backend's output (sim_output has checked the interface is
+ * up and the frame not too long): into the port's transmit queue. 0 when
+ * queued, or ENOBUFS when dropped (freed, counted).
  */
-int		 iface_output(struct iface *, struct pkt *);
+int		 seg_output(struct world *, struct iface *, struct pkt *);
+/* sim_output's drops: counted on the port and its segment. */
+void		 iface_count_down(struct iface *);
+void		 iface_count_toolong(struct iface *);
 /* Frames waiting in the port's transmit queue, and its limit (the
  * segment's qlimit unless set here, e.g. a NIC's if_snd of 511). */
 uint32_t	 iface_txq_len(const struct iface *);
@@ -192,13 +188,12 @@ void		 iface_set_txq_limit(struct iface *, uint32_t);
 simtime_t	 wire_time_ns(uint64_t rate_bps, uint32_t len);
 
 /*
- * Another backend's wire (engine/ns3): every frame an interface on s
- * outputs is counted, captured and tapped as it would be when it starts
- * on the wire, then handed to fn instead of the port's queue (no
- * serialisation, delay, faults here). fn NULL: the segment model again.
+ * Another backend's wire (engine/ns3): a frame its output takes is
+ * counted, captured and tapped here, as the segment model does when the
+ * frame starts on the wire; then the backend carries it (no
+ * serialisation, delay or faults of the segment model).
  */
-void		 segment_set_output(struct segment *s, seg_out_fn fn,
-		    void *arg);
+void		 iface_wire(struct iface *ifp, const struct pkt *p);
 /*
  * A frame that other backend delivers to ifp (the callee owns p): counted,
  * captured and handed to ifp's receive callback in its node's context,
@@ -216,8 +211,5 @@ int		 node_add_route(struct node *, uint32_t dst, uint8_t plen,
 /* Longest-prefix match; directly connected nets first. NULL = no route. */
 const struct route *node_route(const struct node *, uint32_t dst);
 struct node	*world_find_node(const struct world *, const char *name);
-
-/* Run fn in node n's context (switching the kernel context if needed). */
-void		 world_enter(struct world *, void *ctx);
 
 #endif

@@ -617,7 +617,7 @@ run_finish_results(struct run *r, double wall, char *err, size_t errlen)
 	    "A key left at its\n# default is a comment, and stays unset "
 	    "(a firewall's hw profile may\n# replace the default).\n"
 	    "# pfsim %s, backend %s\n\n", r->name, conf_path(r->conf),
-	    run_version, run_backend);
+	    run_version, sim_backend(r->w)->name);
 	if (conf_write_resolved(r->conf, f) != 0) {
 		run_fclose(f);
 		goto fail;

@@ -24,7 +24,6 @@
 static volatile sig_atomic_t run_interrupted;	/* the signal */
 
 const char run_version[] = PFSIM_VERSION;
-const char *run_backend = "builtin";
 
 /* The --trace names: "all", then each model's traces[], in model order. */
 int
@@ -165,20 +164,6 @@ run_trace(struct run *r, const char *what)
 	return 0;
 }
 
-void
-run_log(struct run *r, const char *fmt, ...)
-{
-	va_list ap;
-	simtime_t now = world_now(r->w);
-
-	fprintf(stderr, "%4" PRId64 ".%09" PRId64 " ",
-	    (int64_t)(now / NS_PER_SEC), (int64_t)(now % NS_PER_SEC));
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
-
 /*
  * SIGINT, SIGTERM and SIGHUP stop the run: the handler only notes the
  * signal, and the run stops at its next check (between build steps, between
@@ -249,7 +234,7 @@ static void
 ts_sample(void *arg)
 {
 	struct run *r = arg;
-	simtime_t now = world_now(r->w);
+	simtime_t now = sim_now(r->w);
 	int i;
 
 	csv_real(r->ts, (double)now / NS_PER_SEC);
@@ -278,6 +263,17 @@ progress(struct run *r, simtime_t now, int final)
 	    wall > 0 ? (double)now / NS_PER_SEC / wall : 0);
 	if (final)
 		fputc('\n', stderr);
+}
+
+/* Between the backend's slices: the progress line, and whether a signal
+ * stopped the run. */
+static int
+run_slice(void *arg)
+{
+	struct run *r = arg;
+
+	progress(r, sim_now(r->w), 0);
+	return run_interrupted != 0;
 }
 
 /* What sim.name accepts: letters, digits, _ - . and no leading dot. */
@@ -314,7 +310,6 @@ run_main(const struct run_opts *o)
 	int i, status = 1, said = 0;
 	const char *phase = "while building the world";
 	double wall;
-	simtime_t chunk, t;
 
 	memset(&r, 0, sizeof(r));
 	r.o = o;
@@ -431,10 +426,14 @@ run_main(const struct run_opts *o)
 	}
 	r.w->user = &r;
 	r.w->variability = conf_bool(r.sim, "variability");
-	if (strcmp(run_backend, "ns3") == 0 &&
-	    (r.ns3 = ns3_create(r.w)) == NULL) {
-		fprintf(stderr, "pfsim: ns-3: %s\n", strerror(errno));
-		goto out;
+	if (r.ns3) {
+		struct ns3_backend *x = ns3_create(r.w);
+
+		if (x == NULL) {
+			fprintf(stderr, "pfsim: ns-3: %s\n", strerror(errno));
+			goto out;
+		}
+		sim_set_backend(r.w, &backend_ns3, x);
 	}
 
 	/*
@@ -508,29 +507,19 @@ run_main(const struct run_opts *o)
 		if (pfsim_models[i]->start)
 			pfsim_models[i]->start(&r);
 	ev_init(&r.ts_ev, ts_sample, &r, NULL);
-	ev_schedule_bounded(r.w->q, &r.ts_ev, r.interval);
-	/* Slices of at most 1 ms simulated: a signal is seen soon even in a
-	 * heavy run. Where a slice ends changes no event. */
-	chunk = r.duration / 200 > 0 ? r.duration / 200 : 1;
-	if (chunk > NS_PER_MS)
-		chunk = NS_PER_MS;
-	if (r.ns3 != NULL) {
-		if (ns3_run(r.ns3, r.duration, run_stopped, err,
-		    sizeof(err)) != 0)
-			goto usage;
-	} else if (r.rt != NULL)
+	sim_schedule_bounded(r.w, &r.ts_ev, r.interval);
+	/* The backend runs the world (real time: the builtin's queue on the
+	 * wall clock), asking run_slice between slices. */
+	if (r.rt != NULL)
 		run_rt_loop(&r, run_stopped);
-	else
-		for (t = 0; t < r.duration && !run_interrupted;) {
-			t = t + chunk < r.duration ? t + chunk : r.duration;
-			ev_run(r.w->q, t);
-			progress(&r, t, 0);
-		}
-	world_enter(r.w, NULL);
+	else if (sim_backend(r.w)->run(r.w, r.duration, run_slice, &r, err,
+	    sizeof(err)) != 0)
+		goto usage;
+	sim_enter(r.w, NULL);
 	if (run_interrupted) {
 		fprintf(stderr, "\npfsim: interrupted; no results written (%s "
 		    "at %.3f s simulated)\n", run_signal_name(run_interrupted),
-		    (double)world_now(r.w) / NS_PER_SEC);
+		    (double)sim_now(r.w) / NS_PER_SEC);
 		said = 1;
 		goto out;
 	}
@@ -604,7 +593,6 @@ out:
 	for (i = 0; pfsim_models[i]; i++)
 		if (pfsim_models[i]->destroy)
 			pfsim_models[i]->destroy(&r);
-	ns3_destroy(r.ns3);
 	world_destroy(r.w);
 	conf_free(r.conf);
 	run_rt_destroy(&r);

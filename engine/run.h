@@ -31,9 +31,6 @@ int	run_main(const struct run_opts *);
 int	run_trace_names(const char **out, int max);
 /* pfsim's version (git describe of the source tree at build time). */
 extern const char run_version[];
-/* The backend that runs the models: "builtin" or "ns3" (sim.backend),
- * set by run_main. */
-extern const char *run_backend;
 /* The section types the engine itself declares ([sim], [net]). */
 extern const struct section_type sim_section, net_section;
 

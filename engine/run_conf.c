@@ -187,7 +187,7 @@ run_backend_check(struct run *r, char *err, size_t errlen)
 {
 	int ns3 = strcmp(conf_str(r->sim, "backend"), "ns3") == 0;
 
-	run_backend = ns3 ? "ns3" : "builtin";
+	r->ns3 = ns3;
 	if (!ns3)
 		return 0;
 	if (!ns3_available())
@@ -201,11 +201,6 @@ run_backend_check(struct run *r, char *err, size_t errlen)
 	return 0;
 }
 
-struct ns3_backend *
-run_ns3(struct run *r)
-{
-	return r->ns3;
-}
 
 /*
  * sim.mem_limit: refuse a scenario that may need more memory than that.

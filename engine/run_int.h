@@ -49,7 +49,7 @@ struct run {
 	int			 caught;	/* sigsaved holds the old ones */
 	struct sigaction	 sigsaved[RUN_NSIGNALS];
 	struct realtime		*rt;		/* sim.clock = realtime */
-	struct ns3_backend		*ns3;		/* sim.backend = ns3 */
+	int			 ns3;		/* sim.backend = ns3 */
 };
 
 /* run.c */

@@ -55,11 +55,11 @@ run_write_summary(struct run *r, const char *path, double wall, bool tostdout)
 	json_obj_begin(j, NULL);
 	json_str(j, "scenario", r->name);
 	json_str(j, "version", run_version);
-	json_str(j, "backend", run_backend);
+	json_str(j, "backend", sim_backend(r->w)->name);
 	json_str_arr(j, "command", (const char *const *)r->o->argv,
 	    r->o->argv != NULL ? r->o->argc : 0);
 	json_uint(j, "seed", r->w->seed);
-	json_real(j, "sim_seconds", (double)world_now(r->w) / NS_PER_SEC);
+	json_real(j, "sim_seconds", (double)sim_now(r->w) / NS_PER_SEC);
 	json_real(j, "wall_seconds", wall);
 	for (i = 0; pfsim_models[i]; i++)
 		if (pfsim_models[i]->report_json)
@@ -134,7 +134,7 @@ print_provenance(struct run *r, FILE *f, const char *pfx)
 {
 	int i;
 
-	fprintf(f, "%spfsim %s, backend %s", pfx, run_version, run_backend);
+	fprintf(f, "%spfsim %s, backend %s", pfx, run_version, sim_backend(r->w)->name);
 	if (r->o->argv != NULL && r->o->argc > 0) {
 		fputs(":", f);
 		for (i = 0; i < r->o->argc; i++) {
@@ -151,7 +151,7 @@ run_print_human(struct run *r, double wall)
 	int i;
 
 	printf("pfsim: %s, seed %" PRIu64 ", %.3f s simulated in %.2f s\n",
-	    r->name, r->w->seed, (double)world_now(r->w) / NS_PER_SEC, wall);
+	    r->name, r->w->seed, (double)sim_now(r->w) / NS_PER_SEC, wall);
 	print_provenance(r, stdout, "");
 	for (i = 0; pfsim_models[i]; i++)
 		if (pfsim_models[i]->report_text)

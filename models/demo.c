@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/capture.h"
 #include "engine/model.h"
 #include "engine/proto.h"
 
@@ -43,16 +42,16 @@ demo_send(void *arg)
 	struct world *w = d->src->node->world;
 	struct pkt *p = pkt_alloc(w->pool);
 
-	ev_schedule(w->q, &d->tx, world_now(w) + d->gap);
+	sim_schedule(w, &d->tx, sim_now(w) + d->gap);
 	if (p == NULL) {
 		d->tx_fail++;
 		return;
 	}
 	frame_udp4(p, d->src->mac, d->dst->mac, d->src->addr, d->dst->addr,
 	    9000, 9, NULL, 0, d->size, 64, d->ipid++);
-	p->t_sent = world_now(w);
+	p->t_sent = sim_now(w);
 	d->sent++;
-	if (iface_output(d->src, p) != 0)
+	if (sim_output(d->src, p) != 0)
 		d->tx_fail++;
 }
 
@@ -104,7 +103,7 @@ demo_build(struct run *r, struct conf_section *s, char *err, size_t errlen)
 		free(d);
 		return -1;
 	}
-	iface_set_rx(d->dst, demo_rx, d);
+	sim_set_input(d->dst, demo_rx, d);
 	d->gap = (simtime_t)(NS_PER_SEC / pps);
 	d->size = (uint32_t)conf_int(s, "size");
 	ev_init(&d->tx, demo_send, d, NULL);
@@ -119,7 +118,7 @@ demo_start(struct run *r)
 	struct demo *d;
 
 	for (d = run_model_data(r, &demo_model); d; d = d->next)
-		ev_schedule(run_world(r)->q, &d->tx, 0);
+		sim_schedule(run_world(r), &d->tx, 0);
 }
 
 static void
@@ -129,7 +128,7 @@ demo_stop(struct run *r)
 
 	(void)n;
 	for (d = run_model_data(r, &demo_model); d; d = d->next)
-		ev_cancel(run_world(r)->q, &d->tx);
+		sim_cancel(run_world(r), &d->tx);
 }
 
 static void

@@ -26,7 +26,7 @@ ns3_destroy(struct ns3_backend *x)
 
 int
 ns3_host_add(struct ns3_backend *x, struct iface *ifp,
-    const struct ns3_tcp *tcp)
+    const struct backend_tcp *tcp)
 {
 	(void)x;
 	(void)ifp;
@@ -46,7 +46,7 @@ ns3_route_add(struct ns3_backend *x, struct iface *ifp, uint32_t dst,
 }
 
 int
-ns3_flow_add(struct ns3_backend *x, const struct ns3_flow *f)
+ns3_flow_add(struct ns3_backend *x, const struct backend_flow *f)
 {
 	(void)x;
 	(void)f;
@@ -55,7 +55,7 @@ ns3_flow_add(struct ns3_backend *x, const struct ns3_flow *f)
 }
 
 int
-ns3_flow_stats(const struct ns3_backend *x, int id, struct ns3_flow_stats *st)
+ns3_flow_stats(const struct ns3_backend *x, int id, struct backend_flow_stats *st)
 {
 	(void)x;
 	(void)id;
@@ -64,13 +64,23 @@ ns3_flow_stats(const struct ns3_backend *x, int id, struct ns3_flow_stats *st)
 }
 
 int
-ns3_run(struct ns3_backend *x, int64_t duration_ns, int (*stop)(void),
-    char *err, size_t errlen)
+ns3_run(struct ns3_backend *x, int64_t duration_ns, int (*stop)(void *),
+    void *arg, char *err, size_t errlen)
 {
 	(void)x;
 	(void)duration_ns;
 	(void)stop;
+	(void)arg;
 	snprintf(err, errlen, "pfsim was built without ns-3 (Debian package "
 	    "%s)", NS3_PACKAGE);
+	return ENOTSUP;
+}
+
+int
+ns3_output(struct ns3_backend *x, struct iface *ifp, struct pkt *p)
+{
+	(void)x;
+	(void)ifp;
+	pkt_free(p);
 	return ENOTSUP;
 }

@@ -68,7 +68,7 @@ namespace {
 
 struct Host {
 	struct iface	*ifp;
-	ns3_tcp		 tcp;
+	backend_tcp	 tcp;
 	Ptr<Node>	 node;
 };
 
@@ -122,8 +122,8 @@ struct Route {
 
 struct Flow {
 	struct ns3_backend	*x;
-	ns3_flow	 sp;
-	struct ns3_flow_stats st;
+	backend_flow	 sp;
+	struct backend_flow_stats st;
 	Host		*from, *to;
 	Ptr<Socket>	 tx, listen;
 	bool		 connected;
@@ -148,7 +148,8 @@ struct ns3_backend {
 	EventId		 pump;
 	int64_t		 pump_at;
 	int64_t		 horizon;
-	int		 (*stop)(void);
+	int		 (*stop)(void *);
+	void		*stop_arg;
 	uint64_t	 drops;		// frames lost between the two
 };
 
@@ -189,7 +190,7 @@ pump(struct ns3_backend *x)
 static void
 watch(struct ns3_backend *x)
 {
-	if (x->stop != NULL && x->stop()) {
+	if (x->stop != NULL && x->stop(x->stop_arg)) {
 		Simulator::Stop();
 		return;
 	}
@@ -198,15 +199,16 @@ watch(struct ns3_backend *x)
 
 // --- frames between the engine's interfaces and ns-3 devices ---------------
 
-// An engine interface outputs a frame (segment_set_output).
-static int
-seg_out(struct iface *ifp, struct pkt *p, void *arg)
+// An engine interface outputs a frame (the backend's output: counted and
+// captured as the segment model does when a frame starts on the wire).
+extern "C" int
+ns3_output(struct ns3_backend *x, struct iface *ifp, struct pkt *p)
 {
-	struct ns3_backend *x = static_cast<struct ns3_backend *>(arg);
 	auto it = x->devs.find(ifp);
 	Mac48Address src, dst;
 	uint16_t type;
 
+	iface_wire(ifp, p);
 	if (it == x->devs.end() || x->hostof.count(ifp) || p->len < 14) {
 		pkt_free(p);
 		x->drops++;
@@ -425,7 +427,7 @@ sink_accept(Flow *f, Ptr<Socket> s, const Address &)
 // The scenario's host tcp.* keys on a socket (before it connects or
 // listens; accepted sockets are forks of the listener and inherit them).
 static void
-tcp_configure(Ptr<Socket> s, const ns3_tcp &t)
+tcp_configure(Ptr<Socket> s, const backend_tcp &t)
 {
 	s->SetAttribute("SegmentSize", UintegerValue(t.mss));
 	s->SetAttribute("SndBufSize", UintegerValue(t.sndbuf));
@@ -559,7 +561,6 @@ build(struct ns3_backend *x, char *err, size_t errlen)
 		    p->rate_bps ? p->rate_bps : 100000000000ULL)));
 		c->SetAttribute("Delay", TimeValue(NanoSeconds(p->delay_ns)));
 		chans[s] = c;
-		segment_set_output(s, seg_out, x);
 	}
 	for (int i = 0; i < w->nnodes; i++) {
 		struct node *n = w->nodes[i];
@@ -664,8 +665,6 @@ ns3_destroy(struct ns3_backend *x)
 {
 	if (x == NULL)
 		return;
-	for (int i = 0; i < x->w->nsegs; i++)
-		segment_set_output(x->w->segs[i], NULL, NULL);
 	x->flows.clear();
 	x->hosts.clear();
 	x->devs.clear();
@@ -676,7 +675,7 @@ ns3_destroy(struct ns3_backend *x)
 
 extern "C" int
 ns3_host_add(struct ns3_backend *x, struct iface *ifp,
-    const struct ns3_tcp *tcp)
+    const struct backend_tcp *tcp)
 {
 	std::unique_ptr<Host> h(new (std::nothrow) Host());
 
@@ -703,7 +702,7 @@ ns3_route_add(struct ns3_backend *x, struct iface *ifp, uint32_t dst,
 }
 
 extern "C" int
-ns3_flow_add(struct ns3_backend *x, const struct ns3_flow *sp)
+ns3_flow_add(struct ns3_backend *x, const struct backend_flow *sp)
 {
 	std::unique_ptr<Flow> f(new (std::nothrow) Flow());
 
@@ -718,7 +717,7 @@ ns3_flow_add(struct ns3_backend *x, const struct ns3_flow *sp)
 }
 
 extern "C" int
-ns3_flow_stats(const struct ns3_backend *x, int id, struct ns3_flow_stats *st)
+ns3_flow_stats(const struct ns3_backend *x, int id, struct backend_flow_stats *st)
 {
 	if (id < 0 || (size_t)id >= x->flows.size())
 		return ENOENT;
@@ -727,8 +726,8 @@ ns3_flow_stats(const struct ns3_backend *x, int id, struct ns3_flow_stats *st)
 }
 
 extern "C" int
-ns3_run(struct ns3_backend *x, int64_t duration_ns, int (*stop)(void),
-    char *err, size_t errlen)
+ns3_run(struct ns3_backend *x, int64_t duration_ns, int (*stop)(void *),
+    void *arg, char *err, size_t errlen)
 {
 	int rv;
 
@@ -739,6 +738,7 @@ ns3_run(struct ns3_backend *x, int64_t duration_ns, int (*stop)(void),
 	RngSeedManager::SetRun(1);
 	x->horizon = duration_ns;
 	x->stop = stop;
+	x->stop_arg = arg;
 	if ((rv = build(x, err, errlen)) != 0)
 		return rv;
 	Simulator::ScheduleNow(&settle, x);

@@ -1,16 +1,17 @@
 /*
- * The ns-3 backend (issue 12, first cut): ns-3's clock, CSMA channels, IPv4
- * and TCP run the scenario; pfsim's own models (firewalls) keep their code
- * and reach the wire through their engine interfaces, whose frames the shim
- * carries over ns-3 devices.
+ * The ns-3 backend's shim: ns-3's clock, channels, IPv4 and TCP run the
+ * scenario; pfsim's own models (firewalls) keep their code and reach the
+ * wire through the backend interface (engine/backend.h), whose table for
+ * ns-3 (ops.c) calls the functions below.
  *
  * C only, so that C code can call it: the implementation (ns3.cc, C++17)
  * is built when pkg-config finds Debian's ns-3 (libns3-dev); without it
  * none.c answers ns3_available() with 0 and ns3_create() with ENOTSUP.
  *
- * How a run goes: run.c makes the object once the world exists; the host
- * model registers the nodes whose IP stack is ns-3's (ns3_host_add), the
- * static host routes its flows need (ns3_route_add) and its TCP flows
+ * How a run goes: run.c makes the object once the world exists and
+ * installs the table; the host model registers, through sim_host_add and
+ * the like, the nodes whose IP stack is ns-3's (ns3_host_add), the static
+ * host routes its flows need (ns3_route_add) and its TCP flows
  * (ns3_flow_add); ns3_run builds one ns-3 node per engine node and one CSMA
  * channel per segment, and runs. The engine's event queue becomes a
  * sub-scheduler driven by ns-3's clock: one ns-3 event waits at
@@ -24,6 +25,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "engine/backend.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -34,40 +37,6 @@ struct ns3_backend;
 
 /* The Debian package that provides ns-3, for messages. */
 #define NS3_PACKAGE	"libns3-dev"
-
-/* TCP of one ns-3 host, from the scenario's host tcp.* keys. */
-struct ns3_tcp {
-	uint32_t	mss;		/* segment payload, bytes */
-	uint32_t	rcvbuf, sndbuf;	/* bytes */
-	uint32_t	initcwnd;	/* segments */
-	uint32_t	delack_segs;	/* ACK at least every n segments */
-	int64_t		delack_ns;	/* delayed-ACK timer */
-	int64_t		rto_init_ns;	/* SYN retransmission timeout */
-	int64_t		rto_min_ns;
-	uint32_t	syn_retries, retries;
-	int		sack, wscale, limited_transmit;
-};
-
-/* A TCP stream from one registered host to another. */
-struct ns3_flow {
-	struct iface	*from, *to;
-	uint16_t	 port;		/* server port */
-	int64_t		 start_ns;	/* the client connects then */
-	int64_t		 stop_ns;	/* no more writes from then; 0 = none */
-	double		 rate_pps;	/* MSS-sized writes/s; 0 = bulk */
-	uint64_t	 size;		/* bytes; 0 = unlimited */
-};
-
-/* What ns-3 measured of a flow (names as in struct flow_stats). */
-struct ns3_flow_stats {
-	uint64_t	offered_pkts, offered_bytes;	/* paced writes */
-	uint64_t	tx_pkts, tx_bytes;	/* data segments sent */
-	uint64_t	retransmits;		/* of which below the highest */
-	uint64_t	delivered_bytes;	/* read by the receiver */
-	uint64_t	conns_opened, conns_established;
-	int64_t		connect_ns;		/* SYN to established */
-	int64_t		t_first, t_last;	/* active interval */
-};
 
 /* 1 when ns-3 is compiled in. */
 int		 ns3_available(void);
@@ -81,7 +50,7 @@ void		 ns3_destroy(struct ns3_backend *);
  * and MAC). 0, or an errno.
  */
 int		 ns3_host_add(struct ns3_backend *, struct iface *ifp,
-		    const struct ns3_tcp *);
+		    const struct backend_tcp *);
 /*
  * A host route on the registered host ifp: dst through gw. 0, or EEXIST
  * when ifp has a route to dst through another gateway (ns-3's static
@@ -90,19 +59,30 @@ int		 ns3_host_add(struct ns3_backend *, struct iface *ifp,
 int		 ns3_route_add(struct ns3_backend *, struct iface *ifp,
 		    uint32_t dst, uint32_t gw);
 /* Returns the flow's id (>= 0), or -1 with errno. */
-int		 ns3_flow_add(struct ns3_backend *, const struct ns3_flow *);
+int		 ns3_flow_add(struct ns3_backend *, const struct backend_flow *);
 /* Fill st for flow id: its counters so far (during ns3_run, from a
  * model's event) or in all (after). 0, or ENOENT. */
 int		 ns3_flow_stats(const struct ns3_backend *, int id,
-		    struct ns3_flow_stats *st);
+		    struct backend_flow_stats *st);
 /*
- * Build the topology and run until duration_ns; stop() (may be NULL) is
+ * Build the topology and run until duration_ns; stop(arg) (may be NULL) is
  * asked every 10 ms of simulated time whether to stop early. 0, or an
  * errno with err set (EINVAL: the scenario asks for what the backend
  * does not model).
  */
 int		 ns3_run(struct ns3_backend *, int64_t duration_ns,
-		    int (*stop)(void), char *err, size_t errlen);
+		    int (*stop)(void *), void *arg, char *err, size_t errlen);
+/*
+ * An engine interface outputs p (the backend's output: sim_output has
+ * checked it; the engine counts and captures it here): onto its ns-3
+ * device. Takes p; 0, or an errno when it was dropped.
+ */
+int		 ns3_output(struct ns3_backend *, struct iface *ifp,
+		    struct pkt *p);
+
+/* The backend table (ops.c): ns-3's wire and hosts, the engine's queue as
+ * its sub-scheduler. */
+extern const struct backend_ops backend_ns3;
 
 #ifdef __cplusplus
 }

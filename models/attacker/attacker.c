@@ -206,7 +206,7 @@ atk_build(struct run *r, struct conf_section *s, char *err, size_t errlen)
 	a->w = w;
 	a->sec = s;
 	snprintf(stream, sizeof(stream), "attacker.%s", a->name);
-	rng_init(&a->rng, w->seed, stream);
+	sim_stream(w, &a->rng, stream);
 
 	v = conf_str(s, "attack");
 	for (i = 0; i < (int)nitems(atk_names); i++)
@@ -259,7 +259,7 @@ atk_build(struct run *r, struct conf_section *s, char *err, size_t errlen)
 		return conf_key_error(err, errlen, a->sec, "net",
 		    "cannot attach (too many nodes or ports)");
 	a->node->model = a;
-	iface_set_rx(a->ifp, atk_rx, a);
+	sim_set_input(a->ifp, atk_rx, a);
 	ev_init(&a->ev, atk_fire, a, NULL);
 	if (run_capture_iface(r, a->ifp, 1) != 0)
 		return conf_key_error(err, errlen, a->sec, "net",
@@ -491,14 +491,14 @@ atk_packet(struct attacker *a, u_int8_t action, int n, size_t rlen,
 static void
 atk_send(struct attacker *a, struct pkt *p, int msgs)
 {
-	simtime_t now = world_now(a->w);
+	simtime_t now = sim_now(a->w);
 
 	if (a->sent == 0)
 		a->first_sent = now;
 	a->last_sent = now;
 	a->sent++;
 	a->sent_msgs += (uint64_t)msgs;
-	if (iface_output(a->ifp, p) != 0)
+	if (sim_output(a->ifp, p) != 0)
 		a->output_errors++;
 }
 
@@ -551,7 +551,7 @@ static void
 atk_fire(void *arg)
 {
 	struct attacker *a = arg;
-	simtime_t now = world_now(a->w), next = -1;
+	simtime_t now = sim_now(a->w), next = -1;
 	struct pfsync_upd_req *ur;
 	struct pfsync_clr *clr;
 	struct pfsync_state *sp;
@@ -607,7 +607,7 @@ atk_fire(void *arg)
 		break;
 	}
 	if (next >= 0)
-		ev_schedule(a->w->q, &a->ev, next);
+		sim_schedule(a->w, &a->ev, next);
 }
 
 static void
@@ -617,7 +617,7 @@ atk_start(struct run *r)
 	int i;
 
 	for (i = 0; ar != NULL && i < ar->n; i++)
-		ev_schedule(ar->a[i]->w->q, &ar->a[i]->ev, ar->a[i]->at);
+		sim_schedule(ar->a[i]->w, &ar->a[i]->ev, ar->a[i]->at);
 }
 
 /* ------------------------------------------------------------------ */
@@ -715,7 +715,7 @@ atk_destroy(struct run *r)
 		if (ar->a[i]->node != NULL)
 			ar->a[i]->node->model = NULL;
 		if (ar->a[i]->ifp != NULL)
-			iface_set_rx(ar->a[i]->ifp, NULL, NULL);
+			sim_set_input(ar->a[i]->ifp, NULL, NULL);
 		free(ar->a[i]);
 	}
 	free(ar->a);

@@ -424,10 +424,10 @@ emu_input(void *arg)
 			return;
 		}
 		p->len = (uint32_t)n;
-		p->t_sent = world_now(e->w);
+		p->t_sent = sim_now(e->w);
 		e->from_linux++;
 		e->from_linux_bytes += (uint64_t)n;
-		if (iface_output(e->ifp, p) != 0)
+		if (sim_output(e->ifp, p) != 0)
 			e->from_linux_drops++;
 	}
 }
@@ -542,7 +542,7 @@ emu_host_create(struct run *r, struct conf_section *sec, struct iface *ifp,
 		snprintf(msg, sizeof(msg), "too many emulated hosts");
 		goto fail;
 	}
-	iface_set_rx(ifp, emu_rx, e);
+	sim_set_input(ifp, emu_rx, e);
 	ev_init(&e->start_ev, NULL, NULL, NULL);
 	return e;
 fail:
@@ -619,7 +619,7 @@ emu_host_start(struct emu_host *e)
 	if (e->cmd[0] == '\0')
 		return;
 	ev_init(&e->start_ev, emu_start_prog, e, NULL);
-	(void)ev_schedule_bounded(e->w->q, &e->start_ev, e->start_at);
+	(void)sim_schedule_bounded(e->w, &e->start_ev, e->start_at);
 }
 
 static void
@@ -644,7 +644,7 @@ emu_reap(struct emu_host *e, int block_ms)
 void
 emu_host_stop(struct emu_host *e)
 {
-	ev_cancel(e->w->q, &e->start_ev);
+	sim_cancel(e->w, &e->start_ev);
 	if (e->pid <= 0)
 		return;
 	emu_reap(e, 0);
@@ -708,7 +708,7 @@ emu_iperf3_bps(const char *out, size_t len)
 void
 emu_host_json(const struct emu_host *e, struct json *j)
 {
-	double secs = (double)world_now(e->w) / NS_PER_SEC;
+	double secs = (double)sim_now(e->w) / NS_PER_SEC;
 	size_t len;
 	char *out = emu_output(e, &len);
 	double bps = emu_iperf3_bps(out, len);
@@ -772,7 +772,7 @@ emu_host_files(const struct emu_host *e, const char *dir)
 void
 emu_host_text(const struct emu_host *e, FILE *f)
 {
-	double secs = (double)world_now(e->w) / NS_PER_SEC;
+	double secs = (double)sim_now(e->w) / NS_PER_SEC;
 
 	fprintf(f, "host %-8s netns %s via %s: %" PRIu64 " frames in, %"
 	    PRIu64 " out, %.2f Mbit/s TCP payload delivered", e->name, e->ns,
@@ -803,7 +803,7 @@ emu_host_destroy(struct emu_host *e)
 		emu_reap(e, 1000);
 	}
 	if (e->ifp != NULL && e->ifp->rx == emu_rx)
-		iface_set_rx(e->ifp, NULL, NULL);
+		sim_set_input(e->ifp, NULL, NULL);
 	if (e->tapfd >= 0)
 		close(e->tapfd);
 	if (e->outfd >= 0)

@@ -178,7 +178,7 @@ fw_nic_attach(struct fw *fw, int i, const char *net, char *err,
 	if (nic->iface == NULL)
 		return conf_key_error(err, errlen, fw->sec, "nets",
 		    "cannot attach to net %s (too many ports)", net);
-	iface_set_rx(nic->iface, fw_rx, nic);
+	sim_set_input(nic->iface, fw_rx, nic);
 	iface_set_tx_tap(nic->iface, fw_tx_tap, nic);
 	/* if_snd is enforced by kern_ether_output (ifq). */
 	iface_set_txq_limit(nic->iface, 0);
@@ -212,8 +212,7 @@ fw_kern_create(struct fw *fw, int n)
 
 	if (n > 0)
 		seed ^= 0x9e3779b97f4a7c15ULL * (uint64_t)n;
-	v = kern_vnet_create(fw->w->q, fw->w, fw->node, fw->w->pool, seed,
-	    fw->name, &fw->kp);
+	v = kern_vnet_create(fw->w, fw->node, seed, fw->name, &fw->kp);
 	if (v == NULL)
 		return NULL;
 	v->vnet_fw = fw;
@@ -397,7 +396,7 @@ fw_build(struct run *run, struct world *w, const char *name,
 	/* Run-to-run variation (sim.variability): NIC timer phases, CPU
 	 * cost spread. Own streams, so other draws do not move. */
 	snprintf(key, sizeof(key), "fw.%s.nic", name);
-	rng_init(&fw->nic_rng, w->seed, key);
+	sim_stream(w, &fw->nic_rng, key);
 	fw->nic_phase = w->variability &&
 	    (sec == NULL || conf_bool(sec, "nic.random_phase"));
 	if (w->variability && sec != NULL)
@@ -413,7 +412,7 @@ fw_build(struct run *run, struct world *w, const char *name,
 		conf_key_error(err, errlen, fw->sec, NULL, "out of memory");
 		goto fail;
 	}
-	fw->t0 = ev_now(w->q);
+	fw->t0 = sim_now(w);
 
 	CURVNET_SET(fw->v);
 	n = 0;
@@ -495,16 +494,16 @@ fw_destroy(struct fw *fw)
 
 	if (fw == NULL)
 		return;
-	ev_cancel(fw->w->q, &fw->pwr_ev);
+	sim_cancel(fw->w, &fw->pwr_ev);
 	if (fw->v != NULL) {
 		CURVNET_SET(fw->v);
 		if (fw->mods.destroy != NULL)
 			fw->mods.destroy(fw);
 		for (i = 0; i < fw->nnic; i++) {
-			ev_cancel(fw->w->q, &fw->nic[i].intr_ev);
+			sim_cancel(fw->w, &fw->nic[i].intr_ev);
 			pktq_purge(&fw->nic[i].ring);
 			if (fw->nic[i].iface != NULL) {
-				iface_set_rx(fw->nic[i].iface, NULL, NULL);
+				sim_set_input(fw->nic[i].iface, NULL, NULL);
 				iface_set_tx_tap(fw->nic[i].iface, NULL,
 				    NULL);
 			}
@@ -522,9 +521,9 @@ fw_destroy(struct fw *fw)
 void
 fw_start(struct fw *fw)
 {
-	fw->t0 = ev_now(fw->w->q);
+	fw->t0 = sim_now(fw->w);
 	fw->ts_t = fw->t0;
-	if (fw->npwr > 0 && ev_schedule_bounded(fw->w->q, &fw->pwr_ev,
+	if (fw->npwr > 0 && sim_schedule_bounded(fw->w, &fw->pwr_ev,
 	    fw->pwr[0].at) != 0)
 		panic("fw: cannot schedule the power events");
 	if (fw->powered && fw->mods.start != NULL) {

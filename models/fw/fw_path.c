@@ -45,7 +45,7 @@ fw_nic_plug(struct fw *fw, int i)
 	/* The ITR timer runs free from power-up: its phase against the
 	 * traffic is random (sim.variability, nic.random_phase). */
 	if (fw->nic_phase && fw->itr_ns > 0)
-		nic->last_intr = ev_now(fw->w->q) -
+		nic->last_intr = sim_now(fw->w) -
 		    (simtime_t)rng_below(&fw->nic_rng, (uint64_t)fw->itr_ns);
 	ev_init(&nic->intr_ev, fw_nic_assert, nic, fw->v);
 	kern_intr_establish(&nic->ih, fw_nic_intr, nic, ifp->if_xname);
@@ -79,7 +79,7 @@ fw_nic_transmit(struct ifnet *ifp, struct pkt *p)
 		pkt_free(p);
 		return ENETDOWN;
 	}
-	return iface_output(nic->iface, p);
+	return sim_output(nic->iface, p);
 }
 
 /* ------------------------------------------------------------------ */
@@ -95,7 +95,7 @@ static void
 fw_nic_arm(struct fw_nic *nic)
 {
 	struct fw *fw = nic->fw;
-	simtime_t now = ev_now(fw->w->q), at;
+	simtime_t now = sim_now(fw->w), at;
 	int count_hit = fw->int_frames > 0 &&
 	    nic->ring.len >= (uint32_t)fw->int_frames;
 
@@ -103,7 +103,7 @@ fw_nic_arm(struct fw_nic *nic)
 		if (count_hit && ev_pending(&nic->intr_ev)) {
 			at = MAX(now, nic->last_intr + fw->itr_ns);
 			if (at < nic->intr_ev.at)
-				ev_schedule_bounded(fw->w->q, &nic->intr_ev,
+				sim_schedule_bounded(fw->w, &nic->intr_ev,
 				    at);
 		}
 		return;
@@ -112,7 +112,7 @@ fw_nic_arm(struct fw_nic *nic)
 	at = count_hit ? now : now + fw->int_delay;
 	at = MAX(at, nic->last_intr + fw->itr_ns);
 	/* One event per NIC: exempt from sim.ev_limit, as the ports'. */
-	if (ev_schedule_bounded(fw->w->q, &nic->intr_ev, at) != 0)
+	if (sim_schedule_bounded(fw->w, &nic->intr_ev, at) != 0)
 		panic("fw: cannot schedule an interrupt");
 }
 
@@ -166,7 +166,7 @@ fw_nic_assert(void *arg)
 {
 	struct fw_nic *nic = arg;
 
-	nic->last_intr = ev_now(nic->fw->w->q);
+	nic->last_intr = sim_now(nic->fw->w);
 	kern_intr_raise(&nic->ih);
 }
 

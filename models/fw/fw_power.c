@@ -77,7 +77,7 @@ fw_power_off(struct fw *fw, int crash)
 {
 	struct vnet *old = fw->v;
 	struct fw_power_rec *r = NULL;
-	simtime_t now = ev_now(fw->w->q);
+	simtime_t now = sim_now(fw->w);
 	uint64_t lost = 0, n;
 	struct pkt *p;
 	int i;
@@ -102,7 +102,7 @@ fw_power_off(struct fw *fw, int crash)
 	for (i = 0; i < fw->nnic; i++) {
 		struct fw_nic *nic = &fw->nic[i];
 
-		ev_cancel(fw->w->q, &nic->intr_ev);
+		sim_cancel(fw->w, &nic->intr_ev);
 		nic->armed = 0;
 		/* The rx ring, the frames of the current CPU step and the
 		 * TX queue die with the box; a frame on the wire goes on. */
@@ -124,8 +124,8 @@ fw_power_off(struct fw *fw, int crash)
 	fw_acc_add(fw, old);
 	CURVNET_RESTORE();
 	/* The queue must not remember a context about to be freed. */
-	if (ev_current_ctx(fw->w->q) == old)
-		ev_switch_ctx(fw->w->q, NULL);
+	if (sim_ctx(fw->w) == old)
+		sim_enter(fw->w, NULL);
 	kern_vnet_destroy(old);
 	fw->v = NULL;
 	if (fw_kern_create(fw, ++fw->nboots) == NULL)
@@ -138,7 +138,7 @@ fw_power_on(struct fw *fw, char *err, size_t errlen)
 {
 	struct vnet *v = fw->v;
 	struct fw_power_rec *r = NULL;
-	simtime_t now = ev_now(fw->w->q);
+	simtime_t now = sim_now(fw->w);
 	int64_t k, up;
 	uint32_t states;
 	int rv;
@@ -188,8 +188,7 @@ fw_power_ev(void *arg)
 	else if (fw_power_on(fw, err, sizeof(err)) != 0)
 		panic("%s: %s", fw->name, err);	/* checked at build */
 	if (fw->run != NULL && run_trace(fw->run, "power"))
-		run_log(fw->run, "%s: %s", fw->name, fw_power_names[e->what]);
-	if (fw->pwr_next < fw->npwr && ev_schedule_bounded(fw->w->q,
-	    &fw->pwr_ev, fw->pwr[fw->pwr_next].at) != 0)
+		sim_log(fw->w, "%s: %s", fw->name, fw_power_names[e->what]);
+	if (fw->pwr_next < fw->npwr && sim_schedule_bounded(fw->w, &fw->pwr_ev, fw->pwr[fw->pwr_next].at) != 0)
 		panic("fw: cannot schedule the power events");
 }

@@ -14,7 +14,7 @@
 static simtime_t
 fw_elapsed(const struct fw *fw)
 {
-	return ev_now(fw->w->q) - fw->t0;
+	return sim_now(fw->w) - fw->t0;
 }
 
 /* CPU time of every boot so far. */
@@ -128,7 +128,7 @@ fw_power_json(struct fw *fw, struct json *j)
 	int i, crashes = 0;
 
 	if (!fw->powered)
-		off += ev_now(fw->w->q) - fw->off_since;
+		off += sim_now(fw->w) - fw->off_since;
 	for (i = 0; i < fw->nrec; i++)
 		crashes += fw->rec[i].what == FW_PWR_CRASH;
 	json_obj_begin(j, "power");
@@ -364,7 +364,7 @@ fw_model_ts_row(struct run *r, FILE *f)
 {
 	struct world *w = run_world(r);
 	struct fw *fw;
-	simtime_t now = ev_now(w->q), busy;
+	simtime_t now = sim_now(w), busy;
 	uint64_t drops;
 	int i;
 

@@ -25,7 +25,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/ns3/ns3.h"
 #include "engine/proto.h"
 #include "host_var.h"
 
@@ -73,8 +72,8 @@ struct flow {
 	/* timeseries */
 	uint64_t	 ts_bytes;
 	simtime_t	 ts_t;
-	struct ns3_backend *ns3;	/* the ns-3 backend's, or NULL */
-	int		 ns3_id;
+	bool		 stack;		/* run by the backend's hosts (ns-3) */
+	int		 stack_id;
 };
 
 static void	conn_open(struct flow *, uint64_t size, double rate);
@@ -123,7 +122,7 @@ flow_stats(const struct flow *f)
 static inline simtime_t
 flow_now(const struct flow *f)
 {
-	return world_now(f->w);
+	return sim_now(f->w);
 }
 
 /* --- routes ---------------------------------------------------------- */
@@ -225,7 +224,7 @@ flow_change(void *arg)
 		f->cur = f->sp.changes[f->nextchange++].r;
 	flow_reroute(f);
 	if (f->nextchange < f->sp.nchanges)
-		ev_schedule(f->w->q, &f->change_ev,
+		sim_schedule(f->w, &f->change_ev,
 		    f->sp.changes[f->nextchange].at_ns);
 }
 
@@ -428,7 +427,7 @@ conn_pace(void *arg)
 		    NS_PER_SEC / c->rate);
 
 		if (next < f->horizon)
-			ev_schedule(f->w->q, &c->pace, next);
+			sim_schedule(f->w, &c->pace, next);
 	}
 	conn_write(c);
 }
@@ -506,7 +505,7 @@ cli_closed(struct tcb *tp, void *arg, int error)
 	else if (f->sp.mode != FLOW_RR && !c->done)
 		f->st.conns_completed++;
 	conn_sample(c);
-	ev_cancel(f->w->q, &c->pace);
+	sim_cancel(f->w, &c->pace);
 	conn_unlink(f, c);
 	free(c);
 	/* rr without a rate: the next connection when one ends. */
@@ -724,7 +723,7 @@ flow_tick(void *arg)
 			    (double)f->sp.arrival_ns));
 	}
 	if (next >= 0 && next < f->horizon)
-		ev_schedule(f->w->q, &f->tick_ev, next);
+		sim_schedule(f->w, &f->tick_ev, next);
 }
 
 static void
@@ -769,7 +768,7 @@ flow_end(void *arg)
 	struct conn *c, *next;
 
 	f->stopped = true;
-	ev_cancel(f->w->q, &f->tick_ev);
+	sim_cancel(f->w, &f->tick_ev);
 	if (f->sp.proto == FLOW_UDP && !f->done) {
 		f->done = true;
 		f->st.t_last = flow_now(f);
@@ -779,7 +778,7 @@ flow_end(void *arg)
 		next = c->next;
 		if (c->side != 0 || f->sp.mode == FLOW_RR)
 			continue;
-		ev_cancel(f->w->q, &c->pace);
+		sim_cancel(f->w, &c->pace);
 		c->remain = 0;
 		if (c->tp && c->tp->state >= TCPS_ESTABLISHED)
 			conn_write(c);
@@ -843,9 +842,9 @@ flow_create(const struct flow_spec *sp, int id, const char **keyp, char *err,
 		f->sp.port = (uint16_t)(5001 + id);
 	f->cur = sp->route;
 	snprintf(stream, sizeof(stream), "flow.%s", f->name);
-	rng_init(&f->rng, f->w->seed, stream);
+	sim_stream(f->w, &f->rng, stream);
 	/* One ECMP function for the whole world, a key per direction. */
-	rng_init(&r, f->w->seed, "route.hash");
+	sim_stream(f->w, &r, "route.hash");
 	f->hkey[0] = rng_next(&r);
 	f->hkey[1] = rng_next(&r);
 	/* A flow started by hand: a random phase against the firewalls'
@@ -859,7 +858,7 @@ flow_create(const struct flow_spec *sp, int id, const char **keyp, char *err,
 		    lim)
 			lim = sp->stop_ns - sp->start_ns;
 		snprintf(stream, sizeof(stream), "flow.%s.start", f->name);
-		rng_init(&r, f->w->seed, stream);
+		sim_stream(f->w, &r, stream);
 		f->start_at += (simtime_t)rng_below(&r, (uint64_t)lim);
 	}
 	ev_init(&f->start_ev, flow_begin, f, NULL);
@@ -879,15 +878,15 @@ flow_set_horizon(struct flow *f, simtime_t end_ns)
 void
 flow_start(struct flow *f)
 {
-	struct ev_queue *q = f->w->q;
-	simtime_t now = world_now(f->w);
+	struct world *w = f->w;
+	simtime_t now = sim_now(w);
 
-	ev_schedule(q, &f->start_ev, f->start_at > now ? f->start_at : now);
+	sim_schedule(w, &f->start_ev, f->start_at > now ? f->start_at : now);
 	if (f->sp.stop_ns > 0)
-		ev_schedule(q, &f->stop_ev, f->sp.stop_ns > now ?
+		sim_schedule(w, &f->stop_ev, f->sp.stop_ns > now ?
 		    f->sp.stop_ns : now);
 	if (f->sp.nchanges > 0)
-		ev_schedule(q, &f->change_ev, f->sp.changes[0].at_ns > now ?
+		sim_schedule(w, &f->change_ev, f->sp.changes[0].at_ns > now ?
 		    f->sp.changes[0].at_ns : now);
 }
 
@@ -913,7 +912,7 @@ flow_destroy(struct flow *f)
 		return;
 	for (c = f->conns; c; c = next) {
 		next = c->next;
-		ev_cancel(f->w->q, &c->pace);
+		sim_cancel(f->w, &c->pace);
 		if (c->tp) {
 			c->tp->ops = NULL;
 			c->tp->arg = NULL;
@@ -921,18 +920,18 @@ flow_destroy(struct flow *f)
 		}
 		free(c);
 	}
-	ev_cancel(f->w->q, &f->start_ev);
-	ev_cancel(f->w->q, &f->stop_ev);
-	ev_cancel(f->w->q, &f->tick_ev);
-	ev_cancel(f->w->q, &f->change_ev);
+	sim_cancel(f->w, &f->start_ev);
+	sim_cancel(f->w, &f->stop_ev);
+	sim_cancel(f->w, &f->tick_ev);
+	sim_cancel(f->w, &f->change_ev);
 	free(f);
 }
 
-/* --- the ns-3 backend ------------------------------------------------- */
+/* --- a backend with its own host stacks (ns-3) ------------------------ */
 
 /* One direction of a fixed route: a host route through the gateway. */
 static int
-flow_ns3_route(struct ns3_backend *x, struct host *h, struct host *peer,
+flow_stack_route(struct world *w, struct host *h, struct host *peer,
     struct node *via, char *err, size_t errlen)
 {
 	struct iface *gw = via != NULL ? host_via(h, via) : NULL;
@@ -942,7 +941,7 @@ flow_ns3_route(struct ns3_backend *x, struct host *h, struct host *peer,
 		    via != NULL ? via->name : "?", host_name(h));
 		return -1;
 	}
-	if (ns3_route_add(x, h->ifp, peer->ifp->addr, gw->addr) != 0) {
+	if (sim_route_add(w, h->ifp, peer->ifp->addr, gw->addr) != 0) {
 		snprintf(err, errlen, "ns-3's static routing keeps one route "
 		    "per destination: %s reaches %s through another node "
 		    "for another flow", host_name(h), host_name(peer));
@@ -952,11 +951,10 @@ flow_ns3_route(struct ns3_backend *x, struct host *h, struct host *peer,
 }
 
 int
-flow_ns3_add(struct flow *f, struct ns3_backend *x, const char **keyp, char *err,
-    size_t errlen)
+flow_stack_add(struct flow *f, const char **keyp, char *err, size_t errlen)
 {
 	struct flow_spec *sp = &f->sp;
-	struct ns3_flow nf;
+	struct backend_flow nf;
 
 	*keyp = "route";
 	if (sp->proto != FLOW_TCP || sp->mode != FLOW_STREAM) {
@@ -977,8 +975,8 @@ flow_ns3_add(struct flow *f, struct ns3_backend *x, const char **keyp, char *err
 		return -1;
 	}
 	if (sp->route.kind == ROUTE_FIXED &&
-	    (flow_ns3_route(x, sp->from, sp->to, sp->route.via[0], err,
-	    errlen) != 0 || flow_ns3_route(x, sp->to, sp->from,
+	    (flow_stack_route(f->w, sp->from, sp->to, sp->route.via[0], err,
+	    errlen) != 0 || flow_stack_route(f->w, sp->to, sp->from,
 	    sp->route.via[1], err, errlen) != 0))
 		return -1;
 	memset(&nf, 0, sizeof(nf));
@@ -989,21 +987,21 @@ flow_ns3_add(struct flow *f, struct ns3_backend *x, const char **keyp, char *err
 	nf.stop_ns = sp->stop_ns;
 	nf.rate_pps = sp->rate_pps;
 	nf.size = sp->size;
-	if ((f->ns3_id = ns3_flow_add(x, &nf)) < 0) {
+	if ((f->stack_id = sim_flow_add(f->w, &nf)) < 0) {
 		snprintf(err, errlen, "%s", strerror(errno));
 		return -1;
 	}
-	f->ns3 = x;
+	f->stack = true;
 	return 0;
 }
 
 void
-flow_ns3_finish(struct flow *f, struct ns3_backend *x)
+flow_stack_finish(struct flow *f)
 {
-	struct ns3_flow_stats ns;
+	struct backend_flow_stats ns;
 	uint32_t mss = f->sp.from->tcp.mss;
 
-	if (ns3_flow_stats(x, f->ns3_id, &ns) != 0)
+	if (sim_flow_stats(f->w, f->stack_id, &ns) != 0)
 		return;
 	f->st.offered_pkts = ns.offered_pkts;
 	f->st.offered_bytes = ns.offered_bytes;
@@ -1061,10 +1059,10 @@ flow_ts_goodput(struct flow *f)
 {
 	simtime_t now = flow_now(f), d;
 	uint64_t b;
-	struct ns3_flow_stats ns;
+	struct backend_flow_stats ns;
 
 	/* ns-3's receiver counts as it reads. */
-	if (f->ns3 != NULL && ns3_flow_stats(f->ns3, f->ns3_id, &ns) == 0)
+	if (f->stack && sim_flow_stats(f->w, f->stack_id, &ns) == 0)
 		f->st.delivered_bytes = ns.delivered_bytes;
 	d = now - f->ts_t;
 	b = f->st.delivered_bytes - f->ts_bytes;

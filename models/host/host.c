@@ -11,7 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine/ns3/ns3.h"
 #include "engine/proto.h"
 #include "host_var.h"
 
@@ -68,18 +67,18 @@ host_create(struct world *w, const char *name, struct segment *seg,
 	h->node->model = h;
 	if ((h->ifp = iface_create(h->node, "eth0", seg, addr, plen)) == NULL)
 		goto fail;
-	iface_set_rx(h->ifp, host_input, h);
+	sim_set_input(h->ifp, host_input, h);
 	snprintf(stream, sizeof(stream), "host.%s", name);
-	rng_init(&h->rng, w->seed, stream);
+	sim_stream(w, &h->rng, stream);
 	/* Linux's ephemeral range, 32768-60999, from a random start. */
 	h->next_port = (uint16_t)(32768 + rng_below(&h->rng, 28232));
 	h->ip_id = (uint16_t)rng_below(&h->rng, 65536);
 	h->isskey = rng_next(&h->rng);
 	/* Timing draws have their own streams: the ones above never move. */
 	snprintf(stream, sizeof(stream), "host.%s.rx", name);
-	rng_init(&h->rx_rng, w->seed, stream);
+	sim_stream(w, &h->rx_rng, stream);
 	snprintf(stream, sizeof(stream), "host.%s.tx", name);
-	rng_init(&h->tx_rng, w->seed, stream);
+	sim_stream(w, &h->tx_rng, stream);
 	pktq_init(&h->ring, 0);
 	pktq_init(&h->stackq, 0);
 	pktq_init(&h->txq, 0);
@@ -111,11 +110,11 @@ host_destroy(struct host *h)
 		h->tab[i] = NULL;
 	}
 	if (h->ifp)
-		iface_set_rx(h->ifp, NULL, NULL);
+		sim_set_input(h->ifp, NULL, NULL);
 	if (h->node)
 		h->node->model = NULL;
-	ev_cancel(h->w->q, &h->rx_ev);
-	ev_cancel(h->w->q, &h->tx_ev);
+	sim_cancel(h->w, &h->rx_ev);
+	sim_cancel(h->w, &h->tx_ev);
 	pktq_purge(&h->ring);
 	pktq_purge(&h->stackq);
 	pktq_purge(&h->txq);
@@ -151,7 +150,7 @@ host_set_timing(struct host *h, const struct host_timing *tm)
 	h->ring.limit = tm->rx_ring;
 	/* No phase: the last interrupt was long enough ago that the first
 	 * frame interrupts at once. */
-	h->last_intr = world_now(h->w) - h->itr_ns;
+	h->last_intr = sim_now(h->w) - h->itr_ns;
 	if (h->tm.random_phase && h->itr_ns > 0)
 		h->last_intr += (simtime_t)rng_below(&h->rx_rng,
 		    (uint64_t)h->itr_ns);
@@ -346,7 +345,7 @@ host_xmit(struct host *h, struct pkt *p, struct flow_stats *st)
 {
 	int error;
 
-	if ((error = iface_output(h->ifp, p)) != 0) {
+	if ((error = sim_output(h->ifp, p)) != 0) {
 		/* XXX Linux would queue in the qdisc and reduce cwnd
 		 * (tcp_enter_cwr); here a refused frame is a loss. */
 		h->st.tx_drops++;
@@ -393,7 +392,7 @@ host_output(struct host *h, struct pkt *p, struct flow_stats *st)
 		pkt_free(p);
 		return ENOBUFS;
 	}
-	t = world_now(h->w) + host_latency(h, &h->tx_rng, h->tm.tx_ns);
+	t = sim_now(h->w) + host_latency(h, &h->tx_rng, h->tm.tx_ns);
 	if (t < h->tx_last)
 		t = h->tx_last;
 	h->tx_last = t;
@@ -403,7 +402,7 @@ host_output(struct host *h, struct pkt *p, struct flow_stats *st)
 	/* One event per host, bounded like the ports': exempt from the
 	 * event limit. */
 	if (!ev_pending(&h->tx_ev))
-		(void)ev_schedule_bounded(h->w->q, &h->tx_ev,
+		(void)sim_schedule_bounded(h->w, &h->tx_ev,
 		    h->txq.head->t_arrive);
 	return 0;
 }
@@ -412,7 +411,7 @@ static void
 host_tx_ev(void *arg)
 {
 	struct host *h = arg;
-	simtime_t now = world_now(h->w);
+	simtime_t now = sim_now(h->w);
 	struct flow_stats *st;
 	struct pkt *p;
 
@@ -423,7 +422,7 @@ host_tx_ev(void *arg)
 		host_xmit(h, p, st);
 	}
 	if (p != NULL)
-		(void)ev_schedule_bounded(h->w->q, &h->tx_ev, p->t_arrive);
+		(void)sim_schedule_bounded(h->w, &h->tx_ev, p->t_arrive);
 }
 
 int
@@ -482,7 +481,7 @@ udp_output(struct host *h, struct flow_stats *st, uint32_t flowid,
 	frame_udp4(p, h->ifp->mac, dmac, h->ifp->addr, daddr, sport, dport,
 	    head, len < 8 ? len : 8, len, h->tcp.ttl, h->ip_id++);
 	p->flow = flowid;
-	p->t_sent = world_now(h->w);
+	p->t_sent = sim_now(h->w);
 	return host_output(h, p, st);
 }
 
@@ -589,7 +588,7 @@ host_rx_intr(struct host *h, simtime_t now)
 static void
 host_rx_run(struct host *h)
 {
-	simtime_t now = world_now(h->w), at = SIMTIME_MAX;
+	simtime_t now = sim_now(h->w), at = SIMTIME_MAX;
 	struct pkt *p;
 
 	if (h->ring.len > 0 && h->intr_at <= now)
@@ -603,9 +602,9 @@ host_rx_run(struct host *h)
 	if (h->stackq.head != NULL && h->stackq.head->t_arrive < at)
 		at = h->stackq.head->t_arrive;
 	if (at == SIMTIME_MAX)
-		ev_cancel(h->w->q, &h->rx_ev);
+		sim_cancel(h->w, &h->rx_ev);
 	else if (!ev_pending(&h->rx_ev) || h->rx_ev.at != at)
-		(void)ev_schedule_bounded(h->w->q, &h->rx_ev, at);
+		(void)sim_schedule_bounded(h->w, &h->rx_ev, at);
 }
 
 static void
@@ -638,7 +637,7 @@ host_input(struct iface *ifp, struct pkt *p, void *arg)
 		pkt_free(p);
 		return;
 	}
-	now = world_now(h->w);
+	now = sim_now(h->w);
 	if (h->ring.len == 0)
 		h->intr_at = h->last_intr + h->itr_ns > now ?
 		    h->last_intr + h->itr_ns : now;
@@ -649,9 +648,9 @@ host_input(struct iface *ifp, struct pkt *p, void *arg)
 }
 
 int
-host_ns3_add(struct host *h, struct ns3_backend *x)
+host_stack_add(struct host *h)
 {
-	struct ns3_tcp t;
+	struct backend_tcp t;
 
 	memset(&t, 0, sizeof(t));
 	t.mss = h->tcp.mss;
@@ -667,5 +666,5 @@ host_ns3_add(struct host *h, struct ns3_backend *x)
 	t.sack = h->tcp.sack;
 	t.wscale = h->tcp.wscale;
 	t.limited_transmit = h->tcp.limited_transmit;
-	return ns3_host_add(x, h->ifp, &t);
+	return sim_host_add(h->w, h->ifp, &t);
 }

@@ -257,18 +257,18 @@ void		 flow_route_str(const struct flow_route *, char *, size_t);
 void		 flow_report_json(const struct flow *, struct json *);
 
 /*
- * The ns-3 backend (engine/ns3/ns3.h): h's IP stack and TCP are ns-3's,
- * with h's tcp.* values; f's traffic is an ns-3 TCP stream between them,
- * on static host routes. flow_ns3_add: 0, or -1 with *keyp ("route",
- * "route_change", "proto", "mode") and err saying what ns-3 cannot
- * express. flow_ns3_finish takes ns-3's figures into the flow's counters
- * (instead of flow_finish).
+ * A backend with its own host stacks (ns-3, engine/backend.h): h's IP
+ * stack and TCP are the backend's, with h's tcp.* values (host_stack_add:
+ * 0 or an errno); f's traffic is a TCP stream between them on static
+ * host routes. flow_stack_add: 0, or -1 with *keyp ("route",
+ * "route_change", "proto", "mode") and err saying what the backend cannot
+ * express. flow_stack_finish takes the backend's figures into the flow's
+ * counters (instead of flow_finish).
  */
-struct ns3_backend;
-int		 host_ns3_add(struct host *h, struct ns3_backend *);
-int		 flow_ns3_add(struct flow *f, struct ns3_backend *, const char **keyp,
-		    char *err, size_t errlen);
-void		 flow_ns3_finish(struct flow *f, struct ns3_backend *);
+int		 host_stack_add(struct host *h);
+int		 flow_stack_add(struct flow *f, const char **keyp, char *err,
+		    size_t errlen);
+void		 flow_stack_finish(struct flow *f);
 
 /* The scenario sections. */
 /* The engine node kind of a host (its section type). */

@@ -9,7 +9,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "engine/ev.h"
+#include "engine/backend.h"
 #include "engine/net.h"
 #include "engine/pkt.h"
 #include "engine/rng.h"
@@ -173,7 +173,7 @@ int		 host_listen(struct host *, uint16_t port,
 		    host_accept_fn accept, host_udp_fn udp, void *arg);
 struct host_listener *host_listener(struct host *, uint8_t proto,
 		    uint16_t port);
-/* Send a finished frame; counts and returns iface_output's result. */
+/* Send a finished frame; counts and returns sim_output's result. */
 int		 host_output(struct host *, struct pkt *,
 		    struct flow_stats *);
 /* Firewalls with an interface on h's net, in node order. */

@@ -164,6 +164,13 @@ hr_get(struct run *r)
 	return hr;
 }
 
+/* Does the backend run the hosts' IP and TCP itself (ns-3)? */
+static bool
+host_stacks(struct run *r)
+{
+	return sim_backend(run_world(r))->host_add != NULL;
+}
+
 static int
 grow(void *pa, void *pb, int n, int *cap)
 {
@@ -364,9 +371,9 @@ host_link(struct run *r, char *err, size_t errlen)
 	if (assign_addrs(r, hr, err, errlen) != 0)
 		return -1;
 	/* sim.backend = ns3: the hosts' IP and TCP are ns-3's. */
-	for (i = 0; run_ns3(r) != NULL && i < hr->nhosts; i++)
+	for (i = 0; host_stacks(r) && i < hr->nhosts; i++)
 		if (strcmp(conf_str(hr->hsec[i], "kind"), "netns") == 0 ||
-		    host_ns3_add(hr->hosts[i], run_ns3(r)) != 0)
+		    host_stack_add(hr->hosts[i]) != 0)
 			return conf_key_error(err, errlen, hr->hsec[i], "kind",
 			    "not with sim.backend = ns3");
 	/* kind = netns: the namespace, once the addresses are known. */
@@ -619,8 +626,8 @@ flow_link_all(struct run *r, char *err, size_t errlen)
 		if (hr->flows[i] == NULL &&
 		    flow_make(r, hr, i, err, errlen) != 0)
 			return -1;
-		if (run_ns3(r) != NULL && flow_ns3_add(hr->flows[i],
-		    run_ns3(r), &key, msg, sizeof(msg)) != 0)
+		if (host_stacks(r) && flow_stack_add(hr->flows[i], &key, msg,
+		    sizeof(msg)) != 0)
 			return conf_key_error(err, errlen, hr->fsec[i], key,
 			    "%s", msg);
 	}
@@ -634,7 +641,7 @@ flow_start_all(struct run *r)
 	struct conf_section *sim = conf_find(run_conf(r), "sim", NULL);
 	int i;
 
-	for (i = 0; hr && run_ns3(r) == NULL && i < hr->nflows; i++) {
+	for (i = 0; hr && !host_stacks(r) && i < hr->nflows; i++) {
 		if (hr->flows[i] == NULL)
 			continue;
 		if (sim)
@@ -651,8 +658,8 @@ flow_stop_all(struct run *r)
 	int i;
 
 	for (i = 0; hr && i < hr->nflows; i++)
-		if (hr->flows[i] && run_ns3(r) != NULL)
-			flow_ns3_finish(hr->flows[i], run_ns3(r));
+		if (hr->flows[i] && host_stacks(r))
+			flow_stack_finish(hr->flows[i]);
 		else if (hr->flows[i])
 			flow_finish(hr->flows[i]);
 }

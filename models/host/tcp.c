@@ -53,13 +53,13 @@ static void	tcp_close(struct tcb *, int);
 static inline simtime_t
 tcp_now(const struct tcb *tp)
 {
-	return world_now(tp->h->w);
+	return sim_now(tp->h->w);
 }
 
-static inline struct ev_queue *
-tcp_q(const struct tcb *tp)
+static inline struct world *
+tcp_w(const struct tcb *tp)
 {
-	return tp->h->w->q;
+	return tp->h->w;
 }
 
 /* --- sequence range lists (SACK scoreboard, reassembly) --------------- */
@@ -162,7 +162,7 @@ tcp_rto_cur(const struct tcb *tp)
 static void
 tcp_timer_arm(struct tcb *tp, simtime_t d)
 {
-	ev_schedule(tcp_q(tp), &tp->rexmt, tcp_now(tp) + d);
+	sim_schedule(tcp_w(tp), &tp->rexmt, tcp_now(tp) + d);
 }
 
 /* RFC 6298 section 2, with a minimum and a maximum. */
@@ -227,8 +227,8 @@ tcp_create(struct host *h, uint32_t faddr, uint16_t fport, uint16_t lport)
 void
 tcp_free(struct tcb *tp)
 {
-	ev_cancel(tcp_q(tp), &tp->rexmt);
-	ev_cancel(tcp_q(tp), &tp->delack);
+	sim_cancel(tcp_w(tp), &tp->rexmt);
+	sim_cancel(tcp_w(tp), &tp->delack);
 	rl_free(&tp->sb);
 	rl_free(&tp->ooo);
 	free(tp);
@@ -252,8 +252,8 @@ tcp_close(struct tcb *tp, int error)
 		return;
 	tp->flags |= TF_DEAD;
 	tp->state = TCPS_CLOSED;
-	ev_cancel(tcp_q(tp), &tp->rexmt);
-	ev_cancel(tcp_q(tp), &tp->delack);
+	sim_cancel(tcp_w(tp), &tp->rexmt);
+	sim_cancel(tcp_w(tp), &tp->delack);
 	host_remove(tp->h, tp);
 	tcp_notify_closed(tp, error);
 	if (tp->busy == 0)
@@ -264,7 +264,7 @@ static void
 tcp_enter_timewait(struct tcb *tp)
 {
 	tp->state = TCPS_TIME_WAIT;
-	ev_cancel(tcp_q(tp), &tp->delack);
+	sim_cancel(tcp_w(tp), &tp->delack);
 	tp->flags |= TF_ACKNOW;
 	tcp_timer_arm(tp, tp->p->time_wait_ns);
 	tcp_notify_closed(tp, 0);
@@ -374,7 +374,7 @@ tcp_xmit(struct tcb *tp, uint32_t seq, uint32_t len, uint8_t flags)
 	if (flags & TH_ACK) {
 		tp->flags &= ~TF_ACKNOW;
 		tp->segs_unacked = 0;
-		ev_cancel(tcp_q(tp), &tp->delack);
+		sim_cancel(tcp_w(tp), &tp->delack);
 	}
 	if (len > 0) {
 		tp->st->tx_pkts++;
@@ -922,7 +922,7 @@ tcp_established(struct tcb *tp)
 	uint32_t iw = tp->p->initcwnd * tp->maxseg;
 
 	tp->state = TCPS_ESTABLISHED;
-	ev_cancel(tcp_q(tp), &tp->rexmt);
+	sim_cancel(tcp_w(tp), &tp->rexmt);
 	tp->rxtshift = 0;
 	if (!(tp->flags & TF_HSRETX))
 		tcp_rtt_sample(tp, tcp_now(tp) - tp->hs_sent);
@@ -988,7 +988,7 @@ tcp_enter_recovery(struct tcb *tp)
 	tp->flags |= TF_RECOVERY;
 	tp->flags &= ~TF_TIMING;		/* Karn */
 	tp->st->fast_retransmits++;
-	ev_cancel(tcp_q(tp), &tp->rexmt);
+	sim_cancel(tcp_w(tp), &tp->rexmt);
 	len = tp->sb.n > 0 ? tp->sb.r[0].start - tp->snd_una :
 	    tp->snd_max - tp->snd_una;
 	if (len > tcp_segroom(tp))
@@ -1066,7 +1066,7 @@ tcp_newack(struct tcb *tp, uint32_t ack)
 			if (SEQ_GT(ack + len, tp->snd_lim))
 				len = tp->snd_lim - ack;
 			tp->snd_una = ack;
-			ev_cancel(tcp_q(tp), &tp->rexmt);
+			sim_cancel(tcp_w(tp), &tp->rexmt);
 			tcp_rexmit(tp, ack, len);
 			tp->cwnd = tp->cwnd > acked ? tp->cwnd - acked : 0;
 			if (acked >= tp->maxseg)
@@ -1100,7 +1100,7 @@ tcp_newack(struct tcb *tp, uint32_t ack)
 	if (SEQ_LT(tp->high_rxt, ack))
 		tp->high_rxt = ack;
 	if (tp->snd_una == tp->snd_max)
-		ev_cancel(tcp_q(tp), &tp->rexmt);
+		sim_cancel(tcp_w(tp), &tp->rexmt);
 	else
 		tcp_timer_arm(tp, tcp_rto_cur(tp));
 
@@ -1214,7 +1214,7 @@ tcp_rcvdata(struct tcb *tp, uint32_t seq, uint32_t len, bool fin)
 			    tp->p->delack_ns == 0)
 				tp->flags |= TF_ACKNOW;
 			else if (!ev_pending(&tp->delack))
-				ev_schedule(tcp_q(tp), &tp->delack,
+				sim_schedule(tcp_w(tp), &tp->delack,
 				    tcp_now(tp) + tp->p->delack_ns);
 		}
 		tp->st->delivered_pkts++;

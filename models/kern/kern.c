@@ -131,9 +131,8 @@ kern_ctx_switch(void *ctx, void *hookarg)
 }
 
 struct vnet *
-kern_vnet_create(struct ev_queue *q, struct world *world, struct node *node,
-    struct pkt_pool *pool, uint64_t seed, const char *name,
-    const struct kern_params *kp)
+kern_vnet_create(struct world *world, struct node *node, uint64_t seed,
+    const char *name, const struct kern_params *kp)
 {
 	struct vnet *v;
 	char stream[64];
@@ -142,10 +141,9 @@ kern_vnet_create(struct ev_queue *q, struct world *world, struct node *node,
 	if (v == NULL)
 		return NULL;
 	snprintf(v->vnet_name, sizeof(v->vnet_name), "%s", name);
-	v->vnet_q = q;
 	v->vnet_world = world;
 	v->vnet_node = node;
-	v->vnet_pktpool = pool;
+	v->vnet_pktpool = world->pool;
 	if (kp != NULL)
 		v->vnet_p = *kp;
 	else
@@ -173,7 +171,7 @@ kern_vnet_create(struct ev_queue *q, struct world *world, struct node *node,
 	}
 	kern_net_init(v);
 	CURVNET_RESTORE();
-	ev_queue_set_ctx_hook(q, kern_ctx_switch, NULL);
+	sim_set_ctx_hook(world, kern_ctx_switch, NULL);
 	return v;
 }
 
@@ -197,7 +195,7 @@ kern_vnet_destroy(struct vnet *v)
 simtime_t
 kern_now(void)
 {
-	return ev_now(curvnet->vnet_q);
+	return sim_now(curvnet->vnet_world);
 }
 
 /* kern/subr_prf.c: panic */
@@ -209,7 +207,7 @@ panic(const char *fmt, ...)
 	fflush(stdout);
 	if (curvnet != NULL)
 		fprintf(stderr, "%.9f %s: panic: ",
-		    (double)ev_now(curvnet->vnet_q) / NS_PER_SEC,
+		    (double)sim_now(curvnet->vnet_world) / NS_PER_SEC,
 		    curvnet->vnet_name);
 	else
 		fprintf(stderr, "panic: ");
@@ -231,7 +229,7 @@ kern_log(int level, const char *fmt, ...)
 		if (level > curvnet->vnet_p.log_level)
 			return;
 		fprintf(stderr, "%.9f %s: ",
-		    (double)ev_now(curvnet->vnet_q) / NS_PER_SEC,
+		    (double)sim_now(curvnet->vnet_world) / NS_PER_SEC,
 		    curvnet->vnet_name);
 	}
 	va_start(ap, fmt);

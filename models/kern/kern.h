@@ -39,7 +39,7 @@
 #include <netinet/in_systm.h>
 #include <netinet/ip.h>		/* struct ip, IPVERSION, IP_DF, ... */
 
-#include "engine/ev.h"
+#include "engine/backend.h"
 #include "engine/net.h"
 #include "engine/pkt.h"
 #include "engine/proto.h"
@@ -527,7 +527,7 @@ struct ifnet {
 	u_int32_t	 if_outstep;	/* frames of this step not yet sent */
 	struct vnet	*if_vnet;
 	/* Transmit hook for interfaces without an engine iface (tests);
-	 * consumes p. NULL = iface_output(if_iface, p). */
+	 * consumes p. NULL = sim_output(if_iface, p). */
 	int		(*if_transmit)(struct ifnet *, struct pkt *);
 };
 
@@ -704,8 +704,7 @@ int	kern_cost_profile(struct kern_params *, const char *hw);
 
 struct vnet {
 	char		 vnet_name[32];
-	struct ev_queue	*vnet_q;
-	struct world	*vnet_world;	/* NULL in unit tests */
+	struct world	*vnet_world;	/* its time, frames and pool */
 	struct node	*vnet_node;	/* NULL in unit tests */
 	struct pkt_pool	*vnet_pktpool;
 	struct rng	 vnet_rng;	/* stream "fw.NAME.kern" */
@@ -764,15 +763,15 @@ extern _Thread_local struct vnet *curvnet;
 #define CURVNET_RESTORE()	(curvnet = _saved_vnet)
 
 /*
- * Create a firewall kernel on queue q. world/node may be NULL (unit
- * tests); pool supplies packet buffers (the world's). seed and name give
- * the rng stream "fw.NAME.kern" (clock phase, boot time, arc4random).
- * Registers the context hook on q (curvnet follows event contexts).
+ * Create a firewall kernel in world (its backend's time, its packet
+ * pool); node may be NULL (unit tests). seed and name give the rng
+ * stream "fw.NAME.kern" (clock phase, boot time, arc4random). Registers
+ * the context hook on the world (curvnet follows event contexts).
  * Returns NULL on allocation failure.
  */
-struct vnet	*kern_vnet_create(struct ev_queue *q, struct world *world,
-		    struct node *node, struct pkt_pool *pool, uint64_t seed,
-		    const char *name, const struct kern_params *);
+struct vnet	*kern_vnet_create(struct world *world, struct node *node,
+		    uint64_t seed, const char *name,
+		    const struct kern_params *);
 void		 kern_vnet_destroy(struct vnet *);
 /* The engine's context hook: curvnet = ctx. */
 void		 kern_ctx_switch(void *ctx, void *hookarg);

@@ -42,8 +42,8 @@ kern_clock_fini(struct vnet *v)
 {
 	struct timeout *to;
 
-	if (v->vnet_q != NULL)
-		ev_cancel(v->vnet_q, &v->vnet_tick_ev);
+	if (v->vnet_world != NULL)
+		sim_cancel(v->vnet_world, &v->vnet_tick_ev);
 	while ((to = TAILQ_FIRST(&v->vnet_timeouts)) != NULL) {
 		TAILQ_REMOVE(&v->vnet_timeouts, to, to_list);
 		to->to_flags &= ~TIMEOUT_ONQUEUE;
@@ -68,7 +68,7 @@ kern_tick_time(const struct vnet *v, int64_t t)
 int
 kern_ticks(void)
 {
-	return (int)ticks_at(curvnet, ev_now(curvnet->vnet_q));
+	return (int)ticks_at(curvnet, sim_now(curvnet->vnet_world));
 }
 
 /* kern_tc.c: time_second, refreshed by tc_windup at every hardclock */
@@ -76,7 +76,7 @@ time_t
 kern_time_second(void)
 {
 	struct vnet *v = curvnet;
-	int64_t t = ticks_at(v, ev_now(v->vnet_q));
+	int64_t t = ticks_at(v, sim_now(v->vnet_world));
 
 	return (time_t)((v->vnet_boot_wall_ns + t * v->vnet_tick_ns) /
 	    NS_PER_SEC);
@@ -87,7 +87,7 @@ time_t
 kern_time_uptime(void)
 {
 	struct vnet *v = curvnet;
-	int64_t t = ticks_at(v, ev_now(v->vnet_q));
+	int64_t t = ticks_at(v, sim_now(v->vnet_world));
 
 	return (time_t)(t * v->vnet_tick_ns / NS_PER_SEC);
 }
@@ -108,20 +108,20 @@ timeout_resched(struct vnet *v)
 	struct timeout *to = TAILQ_FIRST(&v->vnet_timeouts);
 	simtime_t now, at;
 
-	if (v->vnet_q == NULL)
+	if (v->vnet_world == NULL)
 		return;
 	if (to == NULL) {
-		ev_cancel(v->vnet_q, &v->vnet_tick_ev);
+		sim_cancel(v->vnet_world, &v->vnet_tick_ev);
 		return;
 	}
-	now = ev_now(v->vnet_q);
+	now = sim_now(v->vnet_world);
 	at = kern_tick_time(v, to->to_due);
 	if (at <= now) {
-		ev_cancel(v->vnet_q, &v->vnet_tick_ev);
+		sim_cancel(v->vnet_world, &v->vnet_tick_ev);
 		kern_cpu_kick(v);
 	} else if (!ev_pending(&v->vnet_tick_ev) ||
 	    v->vnet_tick_ev.at != at) {
-		if (ev_schedule_bounded(v->vnet_q, &v->vnet_tick_ev, at) != 0)
+		if (sim_schedule_bounded(v->vnet_world, &v->vnet_tick_ev, at) != 0)
 			panic("timeout: cannot schedule the hardclock");
 	}
 }
@@ -152,7 +152,7 @@ timeout_add(struct timeout *new, int to_ticks)
 		panic("timeout_add: to_ticks (%d) < 0", to_ticks);
 	KASSERT(v != NULL);
 
-	now = ticks_at(v, ev_now(v->vnet_q));
+	now = ticks_at(v, sim_now(v->vnet_world));
 	if (new->to_flags & TIMEOUT_ONQUEUE)
 		TAILQ_REMOVE(&v->vnet_timeouts, new, to_list);
 	new->to_time = (int)(now + to_ticks);
@@ -218,7 +218,7 @@ kern_softclock_pending(struct vnet *v)
 {
 	struct timeout *to = TAILQ_FIRST(&v->vnet_timeouts);
 
-	return to != NULL && to->to_due <= ticks_at(v, ev_now(v->vnet_q));
+	return to != NULL && to->to_due <= ticks_at(v, sim_now(v->vnet_world));
 }
 
 /* kern_timeout.c: softclock, one callout per CPU step */
@@ -227,7 +227,7 @@ kern_softclock_one(struct vnet *v)
 {
 	struct timeout *to = TAILQ_FIRST(&v->vnet_timeouts);
 
-	if (to == NULL || to->to_due > ticks_at(v, ev_now(v->vnet_q)))
+	if (to == NULL || to->to_due > ticks_at(v, sim_now(v->vnet_world)))
 		return;
 	TAILQ_REMOVE(&v->vnet_timeouts, to, to_list);
 	to->to_flags &= ~TIMEOUT_ONQUEUE;

@@ -80,8 +80,8 @@ kern_cpu_destroy(struct kern_cpu *c)
 {
 	size_t i;
 
-	if (c->v->vnet_q != NULL)
-		ev_cancel(c->v->vnet_q, &c->run_ev);
+	if (c->v->vnet_world != NULL)
+		sim_cancel(c->v->vnet_world, &c->run_ev);
 	for (i = 0; i < c->nout; i++)
 		pkt_free(c->out[i].p);
 	free(c->out);
@@ -193,10 +193,10 @@ kern_cpu_kick(struct vnet *v)
 
 	/* A running step dispatches again when it ends. */
 	if (c == NULL || c->busy || c->exec || ev_pending(&c->run_ev) ||
-	    v->vnet_q == NULL)
+	    v->vnet_world == NULL)
 		return;
-	if (ev_schedule_bounded(v->vnet_q, &c->run_ev,
-	    ev_now(v->vnet_q)) != 0)
+	if (sim_schedule_bounded(v->vnet_world, &c->run_ev,
+	    sim_now(v->vnet_world)) != 0)
 		panic("cpu: cannot schedule");
 }
 
@@ -280,7 +280,7 @@ cpu_emit(struct vnet *v, struct ifnet *ifp, struct pkt *p)
 	if (ifp->if_transmit != NULL)
 		(void)ifp->if_transmit(ifp, p);
 	else if (ifp->if_iface != NULL)
-		(void)iface_output(ifp->if_iface, p);	/* engine counts */
+		(void)sim_output(ifp->if_iface, p);	/* engine counts */
 	else
 		pkt_free(p);
 }
@@ -518,7 +518,7 @@ cpu_run(void *arg)
 	if (level < 0)
 		return;		/* idle */
 
-	now = ev_now(v->vnet_q);
+	now = sim_now(v->vnet_world);
 	c->exec = 1;
 	c->cost = 0;
 	c->level = level;
@@ -558,6 +558,6 @@ cpu_run(void *arg)
 	c->st.busy_total_ns += c->cost;
 	c->st.steps[level]++;
 	c->busy = 1;
-	if (ev_schedule_bounded(v->vnet_q, &c->run_ev, now + c->cost) != 0)
+	if (sim_schedule_bounded(v->vnet_world, &c->run_ev, now + c->cost) != 0)
 		panic("cpu: cannot schedule");
 }

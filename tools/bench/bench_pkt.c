@@ -53,7 +53,7 @@ send_one(struct chain *c)
 	frame_udp4(p, src->mac, c->in[1]->mac, src->addr, dst->addr, 9000, 9,
 	    NULL, 0, 64, 64, c->ipid++);
 	c->sent++;
-	if (iface_output(src, p) != 0)
+	if (sim_output(src, p) != 0)
 		c->dropped++;
 }
 
@@ -72,7 +72,7 @@ chain_rx(struct iface *ifp, struct pkt *p, void *arg)
 	}
 	memcpy(pkt_eth(p)->dst, c->in[i + 1]->mac, ETHER_ADDR_LEN);
 	memcpy(pkt_eth(p)->src, c->out[i]->mac, ETHER_ADDR_LEN);
-	if (iface_output(c->out[i], p) != 0)
+	if (sim_output(c->out[i], p) != 0)
 		c->dropped++;
 }
 
@@ -130,7 +130,7 @@ main(int argc, char **argv)
 			fprintf(stderr, "bench_pkt: cannot build the chain\n");
 			return 1;
 		}
-		iface_set_rx(c.in[i], chain_rx, &c);
+		sim_set_input(c.in[i], chain_rx, &c);
 	}
 	for (i = 0; i < window; i++)
 		send_one(&c);

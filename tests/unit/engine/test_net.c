@@ -54,7 +54,7 @@ rx_record(struct iface *ifp, struct pkt *p, void *arg)
 	}
 	e = &l->e[l->n++];
 	assert_ptr_equal(p->rcvif, ifp);
-	e->at = world_now(l->w);
+	e->at = sim_now(l->w);
 	/* XXX only unicast: pkt_clone() does not copy t_arrive, so the
 	 * copies of a group frame carry a stale value. */
 	if ((p->data[0] & 1) == 0)
@@ -104,8 +104,8 @@ send_at(struct world *w, simtime_t t, struct iface *src, const uint8_t *dst,
     uint32_t len, uint32_t seq)
 {
 	ev_run(w->q, t);
-	assert_int_equal(world_now(w), t);
-	return iface_output(src, mkframe(w, src, dst, len, seq));
+	assert_int_equal(sim_now(w), t);
+	return sim_output(src, mkframe(w, src, dst, len, seq));
 }
 
 /* A world with one net and n nodes "n0".. each with one interface. */
@@ -136,7 +136,7 @@ lan_create(struct lan *l, const struct seg_params *sp, int n, size_t pktlim)
 		l->i[k] = iface_create(l->n[k], "eth0", l->s,
 		    0x0a000001 + (uint32_t)k, 24);
 		assert_non_null(l->i[k]);
-		iface_set_rx(l->i[k], rx_record, &rxl);
+		sim_set_input(l->i[k], rx_record, &rxl);
 	}
 	rxlog_reset(l->w);
 }
@@ -144,7 +144,7 @@ lan_create(struct lan *l, const struct seg_params *sp, int n, size_t pktlim)
 static void
 lan_destroy(struct lan *l)
 {
-	ev_run(l->w->q, world_now(l->w) + 100 * NS_PER_SEC);
+	ev_run(l->w->q, sim_now(l->w) + 100 * NS_PER_SEC);
 	assert_int_equal(ev_count(l->w->q), 0);
 	assert_int_equal(pkt_pool_inuse(l->w->pool), 0);
 	world_destroy(l->w);
@@ -436,7 +436,7 @@ check_group(const uint8_t *gmac)
 	lan_create(&l, &sp, 4, 0);
 	p = mkframe(l.w, l.i[1], gmac, 300, 77);
 	memcpy(sent, p->data, sizeof(sent));
-	assert_int_equal(iface_output(l.i[1], p), 0);
+	assert_int_equal(sim_output(l.i[1], p), 0);
 	ev_run(l.w->q, NS_PER_SEC);
 	/* Every other port, once, the same bytes, at the same time. */
 	assert_int_equal(rxl.n, 3);
@@ -588,7 +588,7 @@ rx_echo(struct iface *ifp, struct pkt *p, void *arg)
 	echo_count++;
 	memcpy(p->data, peer->mac, 6);
 	memcpy(p->data + 6, ifp->mac, 6);
-	(void)iface_output(ifp, p);
+	(void)sim_output(ifp, p);
 }
 
 static void
@@ -601,8 +601,8 @@ test_no_malloc_per_packet(void **state)
 
 	(void)state;
 	lan_create(&l, &sp, 2, 0);
-	iface_set_rx(l.i[0], rx_echo, l.i[1]);
-	iface_set_rx(l.i[1], rx_echo, l.i[0]);
+	sim_set_input(l.i[0], rx_echo, l.i[1]);
+	sim_set_input(l.i[1], rx_echo, l.i[0]);
 	echo_count = 0;
 	for (k = 0; k < 200; k++)
 		send_at(l.w, 0, l.i[0], l.i[1]->mac, 1000, (uint32_t)k);
@@ -615,8 +615,8 @@ test_no_malloc_per_packet(void **state)
 	assert_int_equal(pkt_pool_inuse(l.w->pool), 200);
 	assert_int_equal(drops_total(&l.s->st), 0);
 	/* Stop the loop and let the frames drain. */
-	iface_set_rx(l.i[0], NULL, NULL);
-	iface_set_rx(l.i[1], NULL, NULL);
+	sim_set_input(l.i[0], NULL, NULL);
+	sim_set_input(l.i[1], NULL, NULL);
 	lan_destroy(&l);
 }
 
@@ -683,7 +683,7 @@ rx_group(struct iface *ifp, struct pkt *p, void *arg)
 
 	(void)ifp;
 	if (ngroup < 4)
-		group_arrive[ngroup] = p->t_arrive - world_now(w);
+		group_arrive[ngroup] = p->t_arrive - sim_now(w);
 	ngroup++;
 	pkt_free(p);
 }
@@ -699,7 +699,7 @@ test_group_copies_carry_arrival_time(void **state)
 	(void)state;
 	lan_create(&l, &sp, 4, 0);
 	for (k = 0; k < 4; k++)
-		iface_set_rx(l.i[k], rx_group, l.w);
+		sim_set_input(l.i[k], rx_group, l.w);
 	ngroup = 0;
 	memset(group_arrive, 0x55, sizeof(group_arrive));
 	send_at(l.w, 0, l.i[0], bcast, 100, 1);
@@ -734,7 +734,7 @@ test_ev_limit_does_not_wedge_port(void **state)
 	ib = iface_create(node_create(w, "b", "host"), "eth0", s,
 	    0x0a000002, 24);
 	rxlog_reset(w);
-	iface_set_rx(ib, rx_record, &rxl);
+	sim_set_input(ib, rx_record, &rxl);
 	/* The queue is full when the first frame goes out. */
 	for (k = 0; k < 2; k++) {
 		ev_init(&fill[k], nop, NULL, NULL);
@@ -796,7 +796,7 @@ tap_record(struct iface *ifp, const struct pkt *p, void *arg)
 	t->bytes += p->len;
 	if (p->flags & 0x0100)
 		t->marked++;
-	t->last = world_now(t->w);
+	t->last = sim_now(t->w);
 }
 
 /* The tap sees each frame once, as it goes on the wire (after the
@@ -824,7 +824,7 @@ test_tx_tap(void **state)
 		p = mkframe(l.w, l.i[0], l.i[1]->mac, 100, (uint32_t)k);
 		if (k == 1)
 			p->flags |= 0x0100;
-		rv = iface_output(l.i[0], p);
+		rv = sim_output(l.i[0], p);
 		refused += rv != 0;
 	}
 	assert_int_equal(t.n, 1);	/* the first is on the wire now */

@@ -192,7 +192,7 @@ send_one(struct sender *s)
 	frame_ip4(p, s->src->mac, s->dmac, s->src->addr, s->dst, s->proto,
 	    s->proto == IPPROTO_PFSYNC ? 255 : 64, (uint16_t)s->sent, 8 + 18);
 	s->sent++;
-	assert_int_equal(iface_output(s->src, p), 0);
+	assert_int_equal(sim_output(s->src, p), 0);
 }
 
 static void
@@ -202,7 +202,7 @@ sender_ev(void *arg)
 
 	send_one(s);
 	if (s->sent < s->limit)
-		ev_schedule(s->w->q, &s->ev, world_now(s->w) + s->gap);
+		ev_schedule(s->w->q, &s->ev, sim_now(s->w) + s->gap);
 }
 
 static const struct section_type fw_st = { "firewall", true, true,
@@ -249,7 +249,7 @@ build(struct tctx *t, const char *text, const struct fw_modules *mods,
 	t->ifx = iface_create(t->hx, "eth0", t->x, 0x0a010201, 16);
 	t->ify = iface_create(t->hy, "eth0", t->y, 0x0a020201, 16);
 	t->ifs = iface_create(t->hs, "eth0", t->sync, 0x0a030201, 16);
-	iface_set_rx(t->ify, host_rx, t);
+	sim_set_input(t->ify, host_rx, t);
 	fwx = segment_find_addr(t->x, fw_addr(t->fw, "x"));
 	assert_non_null(fwx);
 	t->snd.w = t->w;
@@ -265,7 +265,7 @@ static void
 run_for(struct tctx *t, simtime_t until)
 {
 	ev_run(t->w->q, until);
-	world_enter(t->w, NULL);
+	sim_enter(t->w, NULL);
 }
 
 static int

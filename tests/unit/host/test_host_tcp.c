@@ -96,7 +96,7 @@ router_rx(struct iface *ifp, struct pkt *p, void *arg)
 	assert_int_equal(frame_check_ip4(p), 0);
 	ip = pkt_ip(p);
 	memset(&r, 0, sizeof(r));
-	r.t = world_now(tb->w);
+	r.t = sim_now(tb->w);
 	r.dir = dir;
 	r.router = rt->idx;
 	if (ip->p == IPPROTO_TCP_) {
@@ -136,7 +136,7 @@ router_rx(struct iface *ifp, struct pkt *p, void *arg)
 	memcpy(pkt_eth(p)->dst, dst->mac, 6);
 	ip->ttl--;
 	ip4_fix_cksum(ip);
-	iface_output(out, p);
+	sim_output(out, p);
 }
 
 /* Data segments listed in drop_list (by index from the ISN), once each;
@@ -183,8 +183,8 @@ add_router(struct tb *tb, const char *name)
 	rt->ifs[1] = iface_create(rt->n, "em1", tb->sb, B_NET | (1 + k), 24);
 	assert_non_null(rt->ifs[0]);
 	assert_non_null(rt->ifs[1]);
-	iface_set_rx(rt->ifs[0], router_rx, rt);
-	iface_set_rx(rt->ifs[1], router_rx, rt);
+	sim_set_input(rt->ifs[0], router_rx, rt);
+	sim_set_input(rt->ifs[1], router_rx, rt);
 }
 
 /*

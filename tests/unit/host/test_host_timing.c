@@ -86,7 +86,7 @@ peer_rx(struct iface *ifp, struct pkt *p, void *arg)
 	for (i = 0; i < 8; i++)
 		seq = seq << 8 | pl[i];
 	assert_true(tt->nout < MAXF);
-	tt->out_t[tt->nout] = world_now(tt->w);
+	tt->out_t[tt->nout] = sim_now(tt->w);
 	tt->out_seq[tt->nout++] = seq;
 	pkt_free(p);
 }
@@ -101,7 +101,7 @@ host_udp(struct host *h, uint32_t src, uint16_t sport, uint32_t len,
 	assert_int_equal(src, PADDR);
 	assert_int_equal(sport, PPORT);
 	assert_true(tt->nin < MAXF);
-	tt->in_t[tt->nin] = world_now(tt->w);
+	tt->in_t[tt->nin] = sim_now(tt->w);
 	tt->in_len[tt->nin++] = len;
 }
 
@@ -123,7 +123,7 @@ script_fire(void *arg)
 		frame_udp4(p, tt->pif->mac, host_iface(tt->h)->mac, PADDR,
 		    HADDR, PPORT, HPORT, head, 8, len_of(i), 64,
 		    (uint16_t)i);
-		assert_int_equal(iface_output(tt->pif, p), 0);
+		assert_int_equal(sim_output(tt->pif, p), 0);
 	} else
 		udp_output(tt->h, NULL, 0, tt->pif->mac, HPORT, PADDR, PPORT,
 		    100, (uint64_t)i);
@@ -163,7 +163,7 @@ tt_create(uint64_t seed, bool variability, const struct host_timing *tm)
 	assert_non_null(tt->peer);
 	tt->pif = iface_create(tt->peer, "em0", tt->seg, PADDR, 24);
 	assert_non_null(tt->pif);
-	iface_set_rx(tt->pif, peer_rx, tt);
+	sim_set_input(tt->pif, peer_rx, tt);
 	tt->h = host_create(tt->w, "h", tt->seg, HADDR, 24, NULL);
 	assert_non_null(tt->h);
 	if (tm != NULL)

@@ -14,6 +14,7 @@
 /* A log of what ran, in order, with engine times. */
 #define LOGMAX	256
 struct tctx {
+	struct world	*w;
 	struct ev_queue	*q;
 	struct pkt_pool	*pool;
 	struct vnet	*v;
@@ -46,9 +47,10 @@ setup(void **state)
 {
 	struct tctx *t = calloc(1, sizeof(*t));
 
-	t->q = ev_queue_create();
-	t->pool = pkt_pool_create(0);
-	t->v = kern_vnet_create(t->q, NULL, NULL, t->pool, 42, "t", NULL);
+	t->w = world_create(42, 0, 0);
+	t->q = t->w->q;
+	t->pool = t->w->pool;
+	t->v = kern_vnet_create(t->w, NULL, 42, "t", NULL);
 	assert_non_null(t->v);
 	/* Exact step times in the assertions below. */
 	t->v->vnet_p.cost[KC_NETISR] = 0;
@@ -67,8 +69,7 @@ teardown(void **state)
 
 	curvnet = t->v;
 	kern_vnet_destroy(t->v);
-	ev_queue_destroy(t->q);
-	pkt_pool_destroy(t->pool);
+	world_destroy(t->w);
 	free(t);
 	curvnet = NULL;
 	return 0;
@@ -716,17 +717,17 @@ test_clock_seconds(void **state)
 
 	/* Another firewall: another phase, boot time and rng stream;
 	 * the same name and seed give the same draws. */
-	v2 = kern_vnet_create(t->q, NULL, NULL, t->pool, 42, "u", NULL);
+	v2 = kern_vnet_create(t->w, NULL, 42, "u", NULL);
 	assert_true(v2->vnet_phase_ns != t->v->vnet_phase_ns ||
 	    v2->vnet_ticks0 != t->v->vnet_ticks0);
 	kern_vnet_destroy(v2);
-	v2 = kern_vnet_create(t->q, NULL, NULL, t->pool, 42, "t", NULL);
+	v2 = kern_vnet_create(t->w, NULL, 42, "t", NULL);
 	assert_int_equal(v2->vnet_phase_ns, t->v->vnet_phase_ns);
 	assert_int_equal(v2->vnet_boot_wall_ns, t->v->vnet_boot_wall_ns);
 	curvnet = v2;
 	u0 = arc4random();
 	kern_vnet_destroy(v2);
-	v2 = kern_vnet_create(t->q, NULL, NULL, t->pool, 42, "t", NULL);
+	v2 = kern_vnet_create(t->w, NULL, 42, "t", NULL);
 	curvnet = v2;
 	assert_int_equal(arc4random(), u0);
 	assert_true(arc4random_uniform(10) < 10);
@@ -750,7 +751,7 @@ test_two_vnets_share_nothing(void **state)
 	struct vnet *v2;
 	struct timeout a, b;
 
-	v2 = kern_vnet_create(t->q, NULL, NULL, t->pool, 42, "other", NULL);
+	v2 = kern_vnet_create(t->w, NULL, 42, "other", NULL);
 	curvnet = t->v;
 	timeout_set(&a, vnet_to_fn, (void *)0);
 	timeout_add(&a, 3);

@@ -23,9 +23,10 @@ pfh_init(struct pfh *h, const char *rules, u_int32_t limit)
 
 	memset(h, 0, sizeof(*h));
 	pfsync_stub_reset();
-	h->q = ev_queue_create();
-	h->pool = pkt_pool_create(0);
-	h->v = kern_vnet_create(h->q, NULL, NULL, h->pool, 7, "fwT", NULL);
+	h->w = world_create(7, 0, 0);
+	h->q = h->w->q;
+	h->pool = h->w->pool;
+	h->v = kern_vnet_create(h->w, NULL, 7, "fwT", NULL);
 	if (h->q == NULL || h->pool == NULL || h->v == NULL)
 		return (-1);
 	curvnet = h->v;
@@ -56,8 +57,7 @@ pfh_fini(struct pfh *h)
 	for (i = 0; i < PFH_NIFS; i++)
 		if_detach(&h->ifp[i]);
 	kern_vnet_destroy(h->v);
-	ev_queue_destroy(h->q);
-	pkt_pool_destroy(h->pool);
+	world_destroy(h->w);
 	curvnet = NULL;
 }
 

@@ -13,6 +13,7 @@
 #define PFH_NIFS	3
 
 struct pfh {
+	struct world	*w;
 	struct ev_queue	*q;
 	struct pkt_pool	*pool;
 	struct vnet	*v;

@@ -464,8 +464,7 @@ test_attach_from_conf(void **state)
 	struct conf		*c;
 	struct conf_section	*sec;
 	struct vnet		*v;
-	struct ev_queue		*q = ev_queue_create();
-	struct pkt_pool		*pool = pkt_pool_create(0);
+	struct world		*w = world_create(1, 0, 0);
 	char			 err[256], path[] = "/tmp/pfrulesXXXXXX";
 	char			 text[512];
 	FILE			*f;
@@ -485,7 +484,7 @@ test_attach_from_conf(void **state)
 	    "    pass all\n", types, err, sizeof(err));
 	assert_non_null(c);
 
-	v = kern_vnet_create(q, NULL, NULL, pool, 1, "fwA", NULL);
+	v = kern_vnet_create(w, NULL, 1, "fwA", NULL);
 	sec = conf_find(c, "firewall", "fwA");
 	assert_int_equal(pf_attach_path(v, sec, "t.conf", err, sizeof(err)),
 	    -1);
@@ -494,7 +493,7 @@ test_attach_from_conf(void **state)
 	assert_null(v->vnet_pf);
 	kern_vnet_destroy(v);
 
-	v = kern_vnet_create(q, NULL, NULL, pool, 1, "fwB", NULL);
+	v = kern_vnet_create(w, NULL, 1, "fwB", NULL);
 	sec = conf_find(c, "firewall", "fwB");
 	assert_int_equal(pf_attach(v, sec, err, sizeof(err)), 0);
 	curvnet = v;
@@ -517,7 +516,7 @@ test_attach_from_conf(void **state)
 	    "rules_file = %s\n", path);
 	c = conf_parse("u.conf", text, types, err, sizeof(err));
 	assert_non_null(c);
-	v = kern_vnet_create(q, NULL, NULL, pool, 1, "fwC", NULL);
+	v = kern_vnet_create(w, NULL, 1, "fwC", NULL);
 	sec = conf_find(c, "firewall", "fwC");
 	assert_int_equal(pf_attach_path(v, sec, "u.conf", err, sizeof(err)),
 	    -1);
@@ -534,7 +533,7 @@ test_attach_from_conf(void **state)
 	    "pf.states = 50\n"
 	    "rules_file = %s\n", path);
 	c = conf_parse("u.conf", text, types, err, sizeof(err));
-	v = kern_vnet_create(q, NULL, NULL, pool, 1, "fwC", NULL);
+	v = kern_vnet_create(w, NULL, 1, "fwC", NULL);
 	sec = conf_find(c, "firewall", "fwC");
 	assert_int_equal(pf_attach_path(v, sec, "u.conf", err, sizeof(err)),
 	    0);
@@ -552,7 +551,7 @@ test_attach_from_conf(void **state)
 	/* a missing file */
 	c = conf_parse("u.conf", "[firewall fwD]\nrules_file = /nonexistent\n",
 	    types, err, sizeof(err));
-	v = kern_vnet_create(q, NULL, NULL, pool, 1, "fwD", NULL);
+	v = kern_vnet_create(w, NULL, 1, "fwD", NULL);
 	sec = conf_find(c, "firewall", "fwD");
 	assert_int_equal(pf_attach_path(v, sec, "u.conf", err, sizeof(err)),
 	    -1);
@@ -561,8 +560,7 @@ test_attach_from_conf(void **state)
 	kern_vnet_destroy(v);
 	conf_free(c);
 
-	ev_queue_destroy(q);
-	pkt_pool_destroy(pool);
+	world_destroy(w);
 	curvnet = NULL;
 }
 

@@ -20,11 +20,11 @@ tfw_transmit(struct ifnet *ifp, struct pkt *p)
 
 	if (fw->ncap < TCAP_MAX && (c = pkt_clone(p)) != NULL) {
 		fw->cap[fw->ncap].p = c;
-		fw->cap[fw->ncap].t = world_now(fw->net->w);
+		fw->cap[fw->ncap].t = sim_now(fw->net->w);
 		fw->ncap++;
 	} else
 		fw->ncap_lost++;
-	return (iface_output(ifp->if_iface, p));
+	return (sim_output(ifp->if_iface, p));
 }
 
 static void
@@ -61,7 +61,7 @@ tfw_ipintr(void)
 		}
 	} else {
 		fw->rx_data++;
-		fw->rx_data_t = world_now(fw->net->w);
+		fw->rx_data_t = sim_now(fw->net->w);
 	}
 	m_freem(m);
 	return (1);
@@ -101,14 +101,13 @@ tnet_create(int n, u_int32_t state_limit, int ifq_maxlen)
 		fw->iface = iface_create(fw->node, "em0", net->seg, fw->addr,
 		    24);
 		assert(fw->iface != NULL);
-		fw->v = kern_vnet_create(net->w->q, net->w, fw->node,
-		    net->w->pool, 1, name, NULL);
+		fw->v = kern_vnet_create(net->w, fw->node, 1, name, NULL);
 		assert(fw->v != NULL);
 		fw->node->ctx = fw->v;
 		fw->v->vnet_fw = fw;
-		iface_set_rx(fw->iface, tfw_rx, fw);
+		sim_set_input(fw->iface, tfw_rx, fw);
 
-		world_enter(net->w, fw->v);
+		sim_enter(net->w, fw->v);
 		strlcpy(fw->ifn.if_xname, "em0", IFNAMSIZ);
 		fw->ifn.if_softc = fw;
 		fw->ifn.if_type = IFT_ETHER;
@@ -145,7 +144,7 @@ tnet_pfsync(struct tnet *net, int i, const struct pfsync_config *c)
 
 	if (cc.syncdev[0] == '\0')
 		strlcpy(cc.syncdev, "sync", sizeof(cc.syncdev));
-	world_enter(net->w, net->fw[i].v);
+	sim_enter(net->w, net->fw[i].v);
 	if (pfsync_attach_config(net->fw[i].v, &cc, err, sizeof(err)) != 0) {
 		fprintf(stderr, "pfsync_attach_config: %s\n", err);
 		abort();
@@ -168,7 +167,7 @@ tnet_destroy(struct tnet *net)
 	int i;
 
 	for (i = 0; i < net->nfw; i++) {
-		world_enter(net->w, net->fw[i].v);
+		sim_enter(net->w, net->fw[i].v);
 		/* every hook ran at the level it asserts */
 		if (net->fw[i].v->vnet_stats.splassert_failures != 0) {
 			fprintf(stderr, "harness: %llu splassert failures, "
@@ -180,7 +179,7 @@ tnet_destroy(struct tnet *net)
 		pfsync_detach(net->fw[i].v);
 	}
 	for (i = 0; i < net->nfw; i++) {
-		world_enter(net->w, net->fw[i].v);
+		sim_enter(net->w, net->fw[i].v);
 		pf_detach(net->fw[i].v);
 	}
 	for (i = 0; i < net->nfw; i++) {
@@ -198,19 +197,19 @@ tnet_run(struct tnet *net, simtime_t t)
 	struct vnet *v = curvnet;
 
 	ev_run(net->w->q, t);
-	world_enter(net->w, v);	/* events switched curvnet */
+	sim_enter(net->w, v);	/* events switched curvnet */
 }
 
 simtime_t
 tnet_now(struct tnet *net)
 {
-	return (world_now(net->w));
+	return (sim_now(net->w));
 }
 
 void
 tnet_enter(struct tnet *net, int i)
 {
-	world_enter(net->w, net->fw[i].v);
+	sim_enter(net->w, net->fw[i].v);
 }
 
 struct pf_state *
