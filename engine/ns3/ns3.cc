@@ -1,21 +1,25 @@
 // The ns-3 backend (see ns3.h): ns-3 3.37 as Debian ships it (libns3-dev).
 //
-// Each engine segment is a CsmaChannel at its rate and delay; each engine
-// node is an ns-3 node with one CsmaNetDevice per interface, carrying the
-// interface's MAC. A registered host gets ns-3's IPv4 and TCP on its
-// device, permanent ARP entries for every addressed interface on its net
-// and the host routes its flows need. Any other node keeps its pfsim
-// model: what it outputs goes out of its device (SendFrom, the Ethernet
-// header split off), and what its device receives (promiscuous callback,
-// frames for its MAC or a group) is rebuilt into a struct pkt and handed
-// to the engine interface (iface_input), which captures it and calls the
-// model. pfsim's event queue runs as a sub-scheduler: one ns-3 event at
-// ev_next(), moved after any pfsim code ran.
+// An engine segment of two interfaces is full duplex, as pfsim's switch
+// port is: ns-3 point-to-point links at its rate, delay and queue limit
+// (build_p2p: one link, or two through a switch node when the net is
+// store-and-forward), whose PPP framing carries a pfsim node's Ethernet
+// header in a packet tag (EtherTag). Any other segment is a CsmaChannel
+// at its rate and delay. Each engine node is an ns-3 node with one device
+// per interface, carrying the interface's MAC. A registered host gets
+// ns-3's IPv4 and TCP (TcpLinuxReno) on its device, permanent ARP entries for every addressed interface on a CSMA
+// net and the host routes its flows need. Any other node keeps its pfsim
+// model: what it outputs goes out of its device (SendFrom on CSMA, Send
+// and the tag on PPP), and what its device receives (promiscuous
+// callback, frames for its MAC or a group) is rebuilt into a struct pkt
+// and handed to the engine interface (iface_input), which captures it and
+// calls the model. pfsim's event queue runs as a sub-scheduler: one ns-3
+// event at ev_next(), moved after any pfsim code ran.
 //
 // Not modelled here (XXX): a segment's jitter, loss, faults and down
-// windows (refused), the store-and-forward frame time of pfsim's switch
-// (CSMA is one shared half-duplex medium), UDP and rr/mix flows (refused
-// by the host model).
+// windows (refused), the full-duplex switch of a net of three or more
+// interfaces (CSMA is one shared half-duplex medium), UDP and rr/mix
+// flows (refused by the host model).
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
@@ -41,11 +45,14 @@
 #include <ns3/nstime.h>
 #include <ns3/packet.h>
 #include <ns3/packet-socket-factory.h>
+#include <ns3/point-to-point-channel.h>
+#include <ns3/point-to-point-net-device.h>
 #include <ns3/queue-size.h>
 #include <ns3/rng-seed-manager.h>
 #include <ns3/rtt-estimator.h>
 #include <ns3/simulator.h>
 #include <ns3/socket.h>
+#include <ns3/tag.h>
 #include <ns3/tcp-header.h>
 #include <ns3/tcp-l4-protocol.h>
 #include <ns3/tcp-linux-reno.h>
@@ -115,6 +122,55 @@ protected:
 	}
 };
 
+// The Ethernet header (14 bytes) of a frame a pfsim node sends over a
+// point-to-point link, whose PPP framing has no MACs: a packet tag, so
+// it takes no time on the wire. Frames from ns-3 hosts carry none.
+class EtherTag : public Tag {
+public:
+	uint8_t h[14];
+
+	EtherTag() { memset(h, 0, sizeof(h)); }
+
+	static TypeId
+	GetTypeId()
+	{
+		static TypeId tid = TypeId("pfsim::EtherTag")
+		    .SetParent<Tag>()
+		    .AddConstructor<EtherTag>();
+		return tid;
+	}
+
+	TypeId
+	GetInstanceTypeId() const override
+	{
+		return GetTypeId();
+	}
+
+	uint32_t
+	GetSerializedSize() const override
+	{
+		return sizeof(h);
+	}
+
+	void
+	Serialize(TagBuffer b) const override
+	{
+		b.Write(h, sizeof(h));
+	}
+
+	void
+	Deserialize(TagBuffer b) override
+	{
+		b.Read(h, sizeof(h));
+	}
+
+	void
+	Print(std::ostream &os) const override
+	{
+		os << "ether";
+	}
+};
+
 struct Route {
 	struct iface	*ifp;
 	uint32_t	 dst, gw;
@@ -143,7 +199,9 @@ struct ns3_backend {
 	std::vector<std::unique_ptr<Host>> hosts;
 	std::vector<Route> routes;
 	std::vector<std::unique_ptr<Flow>> flows;
-	std::map<struct iface *, Ptr<CsmaNetDevice>> devs;
+	std::map<struct iface *, Ptr<NetDevice>> devs;
+	// Interfaces on a point-to-point net, to the other one on it.
+	std::map<struct iface *, struct iface *> peer;
 	std::map<struct iface *, Host *> hostof;
 	EventId		 pump;
 	int64_t		 pump_at;
@@ -216,8 +274,20 @@ seg_out(struct iface *ifp, struct pkt *p, void *arg)
 	src.CopyFrom(p->data + 6);
 	type = (uint16_t)(p->data[12] << 8 | p->data[13]);
 	Ptr<Packet> q = Create<Packet>(p->data + 14, p->len - 14);
+	bool sent;
+
+	if (x->peer.count(ifp)) {
+		// PPP carries IPv4 and IPv6 only: the header rides in the
+		// tag and PPP's protocol says IPv4, whatever the frame's.
+		EtherTag t;
+
+		memcpy(t.h, p->data, sizeof(t.h));
+		q->AddPacketTag(t);
+		sent = it->second->Send(q, it->second->GetBroadcast(), 0x0800);
+	} else
+		sent = it->second->SendFrom(q, src, dst, type);
 	pkt_free(p);
-	if (!it->second->SendFrom(q, src, dst, type)) {
+	if (!sent) {
 		x->drops++;
 		return ENOBUFS;
 	}
@@ -240,10 +310,23 @@ dev_rx(struct ns3_backend *x, struct iface *ifp, Ptr<NetDevice>,
 		x->drops++;
 		return true;
 	}
-	Mac48Address::ConvertFrom(to).CopyTo(p->data);
-	Mac48Address::ConvertFrom(from).CopyTo(p->data + 6);
-	p->data[12] = (uint8_t)(type >> 8);
-	p->data[13] = (uint8_t)type;
+	auto pe = x->peer.find(ifp);
+	EtherTag t;
+	if (q->PeekPacketTag(t)) {
+		memcpy(p->data, t.h, sizeof(t.h));
+	} else {
+		if (pe != x->peer.end()) {
+			// An ns-3 host's frame over PPP: from the only other
+			// port on the net, to this one.
+			memcpy(p->data, ifp->mac, 6);
+			memcpy(p->data + 6, pe->second->mac, 6);
+		} else {
+			Mac48Address::ConvertFrom(to).CopyTo(p->data);
+			Mac48Address::ConvertFrom(from).CopyTo(p->data + 6);
+		}
+		p->data[12] = (uint8_t)(type >> 8);
+		p->data[13] = (uint8_t)type;
+	}
 	q->CopyData(p->data + 14, len);
 	p->len = len + 14;
 	p->t_arrive = now_ns();
@@ -280,6 +363,45 @@ static void
 host_cap_rx(struct iface *ifp, Ptr<const Packet> q)
 {
 	host_cap(ifp, true, q);
+}
+
+// The same on a point-to-point device, whose frames are PPP (a 2-byte
+// protocol, then the datagram): the Ethernet header is the tag's (a
+// pfsim node's frame), else the one the builtin's host would have put
+// there (from the host to the other port, or back).
+static void
+host_cap_ppp(struct iface *ifp, struct iface *peer, bool rx,
+    Ptr<const Packet> q)
+{
+	uint8_t buf[PKT_MAXFRAME + 2];
+	uint32_t len = q->GetSize();
+	EtherTag t;
+
+	if (ifp->cap == NULL || len < 2 || len - 2 + 14 > PKT_MAXFRAME ||
+	    (rx && capture_tx_only(ifp->cap)))
+		return;
+	q->CopyData(buf + 12, len);
+	if (q->PeekPacketTag(t)) {
+		memcpy(buf, t.h, sizeof(t.h));
+	} else {
+		memcpy(buf, rx ? ifp->mac : peer->mac, 6);
+		memcpy(buf + 6, rx ? peer->mac : ifp->mac, 6);
+		buf[12] = 0x08;
+		buf[13] = 0x00;
+	}
+	capture_write(ifp->cap, ifp->cap_if, now_ns(), buf, len - 2 + 14);
+}
+
+static void
+host_cap_ppp_tx(struct iface *ifp, struct iface *peer, Ptr<const Packet> q)
+{
+	host_cap_ppp(ifp, peer, false, q);
+}
+
+static void
+host_cap_ppp_rx(struct iface *ifp, struct iface *peer, Ptr<const Packet> q)
+{
+	host_cap_ppp(ifp, peer, true, q);
 }
 
 // --- TCP flows ------------------------------------------------------------
@@ -521,9 +643,10 @@ build_host(struct ns3_backend *x, Host *h, char *err, size_t errlen)
 	l3->AddAddress(i, Ipv4InterfaceAddress(Ipv4Address(ifp->addr),
 	    Ipv4Mask(mask)));
 	l3->SetUp(i);
-	// Static ARP, as pfsim's nets have: every addressed interface.
+	// Static ARP, as pfsim's nets have: every addressed interface
+	// (point-to-point devices have no ARP).
 	arp = l3->GetInterface(i)->GetArpCache();
-	for (int k = 0; k < ifp->seg->nports; k++) {
+	for (int k = 0; arp != nullptr && k < ifp->seg->nports; k++) {
 		struct iface *o = ifp->seg->ports[k]->ifp;
 		ArpCache::Entry *e;
 
@@ -536,6 +659,120 @@ build_host(struct ns3_backend *x, Host *h, char *err, size_t errlen)
 	return 0;
 }
 
+// A net of exactly two ports: full duplex, as pfsim's switch port is.
+static bool
+seg_p2p(const struct segment *s)
+{
+	return s->nports == 2;
+}
+
+static Ptr<DropTailQueue<Packet>>
+txqueue(uint32_t lim)
+{
+	Ptr<DropTailQueue<Packet>> q = CreateObject<DropTailQueue<Packet>>();
+
+	q->SetAttribute("MaxSize", QueueSizeValue(QueueSize(
+	    QueueSizeUnit::PACKETS, lim ? lim : 1000000)));
+	return q;
+}
+
+static uint64_t
+seg_rate(const struct segment *s)
+{
+	return s->p.rate_bps ? s->p.rate_bps : 100000000000ULL;
+}
+
+static Ptr<PointToPointNetDevice>
+p2p_dev(Ptr<Node> n, const Mac48Address &mac, uint64_t rate, uint32_t lim,
+    uint32_t mtu)
+{
+	Ptr<PointToPointNetDevice> d = CreateObject<PointToPointNetDevice>();
+
+	d->SetAddress(mac);
+	d->SetDataRate(DataRate(rate));
+	// PPP puts 2 bytes before the datagram where pfsim's wire time
+	// (wire_time_ns) counts 14 of header, 4 of FCS, 8 of preamble and
+	// 12 of gap: 36 bytes more, as the gap after each frame. Frames
+	// under 60 bytes (pure ACKs) are padded there, not here: 6 bytes
+	// shorter on ns-3 (XXX).
+	d->SetInterframeGap(NanoSeconds((int64_t)(36 * 8 * 1000000000ULL /
+	    rate)));
+	d->SetQueue(txqueue(lim));
+	d->SetMtu((uint16_t)mtu);
+	n->AddDevice(d);
+	return d;
+}
+
+// The switch of a point-to-point net (net.switch = store_forward): what
+// one port receives goes out of the other once it is all in.
+static bool
+switch_fwd(Ptr<NetDevice> out, Ptr<NetDevice>, Ptr<const Packet> q,
+    uint16_t, const Address &, const Address &, NetDevice::PacketType)
+{
+	out->Send(q->Copy(), out->GetBroadcast(), 0x0800);
+	return true;
+}
+
+// Net s as ns-3 point-to-point links between the devices of its two
+// interfaces: one link, or with a store-and-forward switch, a link from
+// each to a switch node that forwards (pfsim's switch has no egress
+// contention, and two ports make none). The 36 bytes' time p2p_dev's
+// gap adds after each frame goes into the delay too, so that a frame
+// arrives when pfsim's does: ser + delay (+ ser).
+static void
+build_p2p(struct ns3_backend *x, struct segment *s,
+    std::map<struct node *, Ptr<Node>> &nodes)
+{
+	uint64_t rate = seg_rate(s);
+	int64_t gap = (int64_t)(36 * 8 * 1000000000ULL / rate);
+	Ptr<PointToPointNetDevice> d[2];
+
+	for (int k = 0; k < 2; k++) {
+		struct iface *ifp = s->ports[k]->ifp;
+
+		d[k] = p2p_dev(nodes[ifp->node], mac_of(ifp), rate,
+		    s->p.qlimit, ifp->mtu);
+		x->devs[ifp] = d[k];
+		x->peer[ifp] = s->ports[1 - k]->ifp;
+	}
+	if (!s->p.store_forward) {
+		Ptr<PointToPointChannel> c =
+		    CreateObject<PointToPointChannel>();
+
+		c->SetAttribute("Delay", TimeValue(NanoSeconds(s->p.delay_ns +
+		    gap)));
+		d[0]->Attach(c);
+		d[1]->Attach(c);
+		return;
+	}
+	Ptr<Node> sw = CreateObject<Node>();
+	Ptr<PointToPointNetDevice> sd[2];
+
+	for (int k = 0; k < 2; k++) {
+		Ptr<PointToPointChannel> c =
+		    CreateObject<PointToPointChannel>();
+		uint8_t m[6];
+
+		// The switch's ports: the net's interfaces' MACs with the
+		// locally administered bit's neighbour set, never seen.
+		memcpy(m, s->ports[k]->ifp->mac, 6);
+		m[0] |= 0x04;
+		Mac48Address mac;
+		mac.CopyFrom(m);
+		sd[k] = p2p_dev(sw, mac, rate, 0, s->ports[k]->ifp->mtu);
+		// The net's delay on one of the two links (a frame crosses
+		// both), a gap's time on each.
+		c->SetAttribute("Delay", TimeValue(NanoSeconds(gap +
+		    (k == 0 ? s->p.delay_ns : 0))));
+		d[k]->Attach(c);
+		sd[k]->Attach(c);
+	}
+	sd[0]->SetPromiscReceiveCallback(MakeBoundCallback(&switch_fwd,
+	    Ptr<NetDevice>(sd[1])));
+	sd[1]->SetPromiscReceiveCallback(MakeBoundCallback(&switch_fwd,
+	    Ptr<NetDevice>(sd[0])));
+}
+
 static int
 build(struct ns3_backend *x, char *err, size_t errlen)
 {
@@ -543,10 +780,11 @@ build(struct ns3_backend *x, char *err, size_t errlen)
 	std::map<struct segment *, Ptr<CsmaChannel>> chans;
 	std::map<struct node *, Ptr<Node>> nodes;
 
+	for (int i = 0; i < w->nnodes; i++)
+		nodes[w->nodes[i]] = CreateObject<Node>();
 	for (int i = 0; i < w->nsegs; i++) {
 		struct segment *s = w->segs[i];
 		const struct seg_params *p = &s->p;
-		Ptr<CsmaChannel> c = CreateObject<CsmaChannel>();
 
 		if (p->jitter_ns || p->loss > 0 || p->dup > 0 ||
 		    p->reorder > 0 || p->corrupt > 0 || s->ndown > 0) {
@@ -555,35 +793,47 @@ build(struct ns3_backend *x, char *err, size_t errlen)
 			    "modelled on ns-3 channels yet", s->name);
 			return EINVAL;
 		}
+		segment_set_output(s, seg_out, x);
+		if (seg_p2p(s)) {
+			build_p2p(x, s, nodes);
+			continue;
+		}
+		Ptr<CsmaChannel> c = CreateObject<CsmaChannel>();
+
 		c->SetAttribute("DataRate", DataRateValue(DataRate(
-		    p->rate_bps ? p->rate_bps : 100000000000ULL)));
+		    seg_rate(s))));
 		c->SetAttribute("Delay", TimeValue(NanoSeconds(p->delay_ns)));
 		chans[s] = c;
-		segment_set_output(s, seg_out, x);
 	}
 	for (int i = 0; i < w->nnodes; i++) {
 		struct node *n = w->nodes[i];
-		Ptr<Node> nn = CreateObject<Node>();
 
-		nodes[n] = nn;
 		for (int k = 0; k < n->nifs; k++) {
 			struct iface *ifp = n->ifs[k];
-			Ptr<CsmaNetDevice> d = CreateObject<CsmaNetDevice>();
-			Ptr<DropTailQueue<Packet>> q =
-			    CreateObject<DropTailQueue<Packet>>();
-			uint32_t lim = ifp->seg->p.qlimit;
+			auto pe = x->peer.find(ifp);
 
-			q->SetAttribute("MaxSize", QueueSizeValue(QueueSize(
-			    QueueSizeUnit::PACKETS, lim ? lim : 1000000)));
-			d->SetQueue(q);
-			d->SetAddress(mac_of(ifp));
-			d->SetMtu((uint16_t)ifp->mtu);
-			d->Attach(chans[ifp->seg]);
-			nn->AddDevice(d);
-			x->devs[ifp] = d;
+			if (pe == x->peer.end()) {
+				Ptr<CsmaNetDevice> d =
+				    CreateObject<CsmaNetDevice>();
+
+				d->SetQueue(txqueue(ifp->seg->p.qlimit));
+				d->SetAddress(mac_of(ifp));
+				d->SetMtu((uint16_t)ifp->mtu);
+				d->Attach(chans[ifp->seg]);
+				nodes[n]->AddDevice(d);
+				x->devs[ifp] = d;
+			}
+			Ptr<NetDevice> d = x->devs[ifp];
 			if (x->hostof.count(ifp) == 0) {
 				d->SetPromiscReceiveCallback(MakeBoundCallback(
 				    &dev_rx, x, ifp));
+			} else if (ifp->cap != NULL && pe != x->peer.end()) {
+				d->TraceConnectWithoutContext("PhyTxBegin",
+				    MakeBoundCallback(&host_cap_ppp_tx, ifp,
+				    pe->second));
+				d->TraceConnectWithoutContext("PhyRxEnd",
+				    MakeBoundCallback(&host_cap_ppp_rx, ifp,
+				    pe->second));
 			} else if (ifp->cap != NULL) {
 				d->TraceConnectWithoutContext("PhyTxBegin",
 				    MakeBoundCallback(&host_cap_tx, ifp));
