@@ -7,7 +7,8 @@
 // header in a packet tag (EtherTag). Any other segment is a CsmaChannel
 // at its rate and delay. Each engine node is an ns-3 node with one device
 // per interface, carrying the interface's MAC. A registered host gets
-// ns-3's IPv4 and TCP (TcpLinuxReno) on its device, permanent ARP entries for every addressed interface on a CSMA
+// ns-3's IPv4 and TCP (TcpLinuxReno, TcpNewReno or TcpCubic) on its
+// device, permanent ARP entries for every addressed interface on a CSMA
 // net and the host routes its flows need. Any other node keeps its pfsim
 // model: what it outputs goes out of its device (SendFrom on CSMA, Send
 // and the tag on PPP), and what its device receives (promiscuous
@@ -55,6 +56,8 @@
 #include <ns3/tag.h>
 #include <ns3/tcp-header.h>
 #include <ns3/tcp-l4-protocol.h>
+#include <ns3/tcp-congestion-ops.h>
+#include <ns3/tcp-cubic.h>
 #include <ns3/tcp-linux-reno.h>
 #include <ns3/tcp-recovery-ops.h>
 #include <ns3/tcp-socket-base.h>
@@ -637,7 +640,9 @@ build_host(struct ns3_backend *x, Host *h, char *err, size_t errlen)
 	}
 	stack_install(h->node);
 	h->node->GetObject<TcpL4Protocol>()->SetAttribute("SocketType",
-	    TypeIdValue(TcpLinuxReno::GetTypeId()));
+	    TypeIdValue(h->tcp.cc == NS3_CC_CUBIC ? TcpCubic::GetTypeId() :
+	    h->tcp.cc == NS3_CC_NEWRENO ? TcpNewReno::GetTypeId() :
+	    TcpLinuxReno::GetTypeId()));
 	l3 = h->node->GetObject<Ipv4L3Protocol>();
 	i = l3->AddInterface(x->devs[ifp]);
 	l3->AddAddress(i, Ipv4InterfaceAddress(Ipv4Address(ifp->addr),

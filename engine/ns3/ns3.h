@@ -46,7 +46,11 @@ struct ns3_tcp {
 	int64_t		rto_min_ns;
 	uint32_t	syn_retries, retries;
 	int		sack, wscale, limited_transmit;
+	int		cc;		/* NS3_CC_*: congestion control */
 };
+
+/* ns3_tcp.cc: ns-3's TcpLinuxReno (the default), TcpNewReno, TcpCubic. */
+enum { NS3_CC_LINUXRENO, NS3_CC_NEWRENO, NS3_CC_CUBIC };
 
 /* A TCP stream from one registered host to another. */
 struct ns3_flow {

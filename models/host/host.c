@@ -667,5 +667,7 @@ host_ns3_add(struct host *h, struct ns3_backend *x)
 	t.sack = h->tcp.sack;
 	t.wscale = h->tcp.wscale;
 	t.limited_transmit = h->tcp.limited_transmit;
+	t.cc = h->tcp.cc == HOST_CC_CUBIC ? NS3_CC_CUBIC :
+	    h->tcp.cc == HOST_CC_NEWRENO ? NS3_CC_NEWRENO : NS3_CC_LINUXRENO;
 	return ns3_host_add(x, h->ifp, &t);
 }
