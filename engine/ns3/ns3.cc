@@ -7,7 +7,7 @@
 // header in a packet tag (EtherTag). Any other segment is a CsmaChannel
 // at its rate and delay. Each engine node is an ns-3 node with one device
 // per interface, carrying the interface's MAC. A registered host gets
-// ns-3's IPv4 and TCP (TcpLinuxReno, TcpNewReno or TcpCubic) on its
+// ns-3's IPv4, UDP and TCP (TcpLinuxReno, TcpNewReno or TcpCubic) on its
 // device, permanent ARP entries for every addressed interface on a CSMA
 // net and the host routes its flows need. Any other node keeps its pfsim
 // model: what it outputs goes out of its device (SendFrom on CSMA, Send
@@ -19,8 +19,8 @@
 //
 // Not modelled here (XXX): a segment's jitter, loss, faults and down
 // windows (refused), the full-duplex switch of a net of three or more
-// interfaces (CSMA is one shared half-duplex medium), UDP and rr/mix
-// flows (refused by the host model).
+// interfaces (CSMA is one shared half-duplex medium), rr and mix flows
+// (refused by the host model).
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
@@ -62,6 +62,7 @@
 #include <ns3/tcp-recovery-ops.h>
 #include <ns3/tcp-socket-base.h>
 #include <ns3/tcp-tx-buffer.h>
+#include <ns3/udp-socket-factory.h>
 #include <ns3/uinteger.h>
 
 extern "C" {
@@ -191,6 +192,7 @@ struct Flow {
 	uint32_t	 mss;
 	SequenceNumber32 highest;
 	bool		 any_sent;
+	int64_t		 t_done;	// UDP: the last byte of size sent
 };
 
 const uint64_t UNLIMITED = UINT64_MAX;
@@ -589,6 +591,64 @@ flow_open(Flow *f)
 	    f->sp.port));
 }
 
+// --- UDP flows --------------------------------------------------------------
+
+// One datagram of payload bytes at exact intervals from the start, as
+// pfsim's flow_tick: the last one cut to what size leaves.
+static void
+udp_tick(Flow *f)
+{
+	uint64_t len = f->sp.payload;
+	int64_t next;
+
+	if (f->sp.size && f->st.offered_bytes + len > f->sp.size)
+		len = f->sp.size - f->st.offered_bytes;
+	f->st.offered_pkts++;
+	f->st.offered_bytes += len;
+	if (f->tx->Send(Create<Packet>((uint32_t)len)) >= 0) {
+		f->st.tx_pkts++;
+		f->st.tx_bytes += len;
+	} else
+		f->st.local_drops++;
+	f->ticks++;
+	if (f->sp.size && f->st.offered_bytes >= f->sp.size) {
+		f->t_done = now_ns();
+		return;
+	}
+	next = f->t0 + std::llround((double)f->ticks * 1e9 / f->sp.rate_pps);
+	if (next < f->x->horizon && (f->sp.stop_ns == 0 ||
+	    next < f->sp.stop_ns))
+		Simulator::Schedule(NanoSeconds(next - now_ns()), &udp_tick, f);
+}
+
+static void
+udp_open(Flow *f)
+{
+	f->tx = Socket::CreateSocket(f->from->node,
+	    UdpSocketFactory::GetTypeId());
+	f->tx->Bind();
+	f->tx->Connect(InetSocketAddress(Ipv4Address(f->sp.to->addr),
+	    f->sp.port));
+	f->t0 = now_ns();
+	udp_tick(f);
+}
+
+static void
+udp_recv(Flow *f, Ptr<Socket> s)
+{
+	Ptr<Packet> p;
+	Address from;
+
+	while ((p = s->RecvFrom(from)) != nullptr) {
+		if (!InetSocketAddress::IsMatchingType(from) ||
+		    InetSocketAddress::ConvertFrom(from).GetIpv4() !=
+		    Ipv4Address(f->sp.from->addr))
+			continue;
+		f->st.delivered_pkts++;
+		f->st.delivered_bytes += p->GetSize();
+	}
+}
+
 // --- building ---------------------------------------------------------------
 
 static Mac48Address
@@ -876,6 +936,18 @@ build(struct ns3_backend *x, char *err, size_t errlen)
 			    "nodes that are not ns-3 hosts");
 			return EINVAL;
 		}
+		if (f->sp.proto == NS3_UDP) {
+			f->listen = Socket::CreateSocket(f->to->node,
+			    UdpSocketFactory::GetTypeId());
+			f->listen->Bind(InetSocketAddress(
+			    Ipv4Address::GetAny(), f->sp.port));
+			f->listen->SetRecvCallback(MakeBoundCallback(
+			    &udp_recv, f));
+			if (f->sp.start_ns < x->horizon)
+				Simulator::Schedule(NanoSeconds(
+				    f->sp.start_ns), &udp_open, f);
+			continue;
+		}
 		f->mss = f->from->tcp.mss;
 		f->remain = f->sp.size ? f->sp.size : UNLIMITED;
 		f->listen = tcp_socket(f->to->node);
@@ -1007,6 +1079,16 @@ ns3_run(struct ns3_backend *x, int64_t duration_ns, int (*stop)(void),
 
 		f->st.t_first = f->sp.start_ns;
 		f->st.t_last = duration_ns;
+		// A UDP stream ends at its stop or its last byte (flow_end,
+		// flow_tick), a TCP one runs to the end here.
+		if (f->sp.proto != NS3_UDP)
+			continue;
+		if (f->t_done > 0)
+			f->st.t_last = f->t_done;
+		else if (f->sp.stop_ns > 0 && f->sp.stop_ns < duration_ns)
+			f->st.t_last = f->sp.stop_ns;
+		if (f->sp.start_ns >= duration_ns)
+			f->st.t_first = f->st.t_last = duration_ns;
 	}
 	return 0;
 }

@@ -1,8 +1,8 @@
 /*
- * The ns-3 backend (issue 12, first cut): ns-3's clock, CSMA channels, IPv4
- * and TCP run the scenario; pfsim's own models (firewalls) keep their code
- * and reach the wire through their engine interfaces, whose frames the shim
- * carries over ns-3 devices.
+ * The ns-3 backend (issue 12): ns-3's clock, point-to-point and CSMA
+ * channels, IPv4, TCP and UDP run the scenario; pfsim's own models
+ * (firewalls) keep their code and reach the wire through their engine
+ * interfaces, whose frames the shim carries over ns-3 devices.
  *
  * C only, so that C code can call it: the implementation (ns3.cc, C++17)
  * is built when pkg-config finds Debian's ns-3 (libns3-dev); without it
@@ -10,9 +10,10 @@
  *
  * How a run goes: run.c makes the object once the world exists; the host
  * model registers the nodes whose IP stack is ns-3's (ns3_host_add), the
- * static host routes its flows need (ns3_route_add) and its TCP flows
- * (ns3_flow_add); ns3_run builds one ns-3 node per engine node and one CSMA
- * channel per segment, and runs. The engine's event queue becomes a
+ * static host routes its flows need (ns3_route_add) and its TCP and UDP
+ * flows (ns3_flow_add); ns3_run builds one ns-3 node per engine node,
+ * point-to-point links for a segment of two interfaces and a CSMA channel
+ * for any other, and runs. The engine's event queue becomes a
  * sub-scheduler driven by ns-3's clock: one ns-3 event waits at
  * ev_next(), and whenever pfsim code has run (that event, or a frame
  * handed to an engine interface), the queue runs up to ns-3's now and the
@@ -52,7 +53,14 @@ struct ns3_tcp {
 /* ns3_tcp.cc: ns-3's TcpLinuxReno (the default), TcpNewReno, TcpCubic. */
 enum { NS3_CC_LINUXRENO, NS3_CC_NEWRENO, NS3_CC_CUBIC };
 
-/* A TCP stream from one registered host to another. */
+/* ns3_flow.proto */
+enum { NS3_TCP, NS3_UDP };
+
+/*
+ * A TCP stream, or a UDP stream (proto NS3_UDP: a datagram of payload
+ * bytes at exactly rate_pps from start_ns, until stop_ns, size bytes or
+ * the end), from one registered host to another.
+ */
 struct ns3_flow {
 	struct iface	*from, *to;
 	uint16_t	 port;		/* server port */
@@ -60,6 +68,8 @@ struct ns3_flow {
 	int64_t		 stop_ns;	/* no more writes from then; 0 = none */
 	double		 rate_pps;	/* MSS-sized writes/s; 0 = bulk */
 	uint64_t	 size;		/* bytes; 0 = unlimited */
+	int		 proto;		/* NS3_TCP (0) or NS3_UDP */
+	uint32_t	 payload;	/* NS3_UDP: bytes per datagram */
 };
 
 /* What ns-3 measured of a flow (names as in struct flow_stats). */
@@ -71,6 +81,9 @@ struct ns3_flow_stats {
 	uint64_t	conns_opened, conns_established;
 	int64_t		connect_ns;		/* SYN to established */
 	int64_t		t_first, t_last;	/* active interval */
+	uint64_t	delivered_pkts;		/* NS3_UDP: datagrams read */
+	uint64_t	local_drops;		/* NS3_UDP: refused by the
+						 * sender's socket */
 };
 
 /* 1 when ns-3 is compiled in. */
