@@ -12,8 +12,8 @@
  * model registers the nodes whose IP stack is ns-3's (ns3_host_add), the
  * static host routes its flows need (ns3_route_add) and its TCP and UDP
  * flows (ns3_flow_add); ns3_run builds one ns-3 node per engine node,
- * point-to-point links for a segment of two interfaces and a CSMA channel
- * for any other, and runs. The engine's event queue becomes a
+ * point-to-point links for a segment of two interfaces or with a
+ * store-and-forward switch, a CSMA channel for any other, and runs. The engine's event queue becomes a
  * sub-scheduler driven by ns-3's clock: one ns-3 event waits at
  * ev_next(), and whenever pfsim code has run (that event, or a frame
  * handed to an engine interface), the queue runs up to ns-3's now and the
