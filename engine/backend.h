@@ -80,9 +80,21 @@ struct backend_tcp {
 	int64_t		rto_min_ns;
 	uint32_t	syn_retries, retries;
 	int		sack, wscale, limited_transmit;
+	int		cc;		/* BACKEND_CC_*: congestion control */
 };
 
-/* A TCP stream from one backend host to another. */
+/* backend_tcp.cc (host tcp.cc): ns-3's TcpLinuxReno (the default),
+ * TcpNewReno, TcpCubic. */
+enum { BACKEND_CC_LINUXRENO, BACKEND_CC_NEWRENO, BACKEND_CC_CUBIC };
+
+/* backend_flow.proto */
+enum { BACKEND_TCP, BACKEND_UDP };
+
+/*
+ * A TCP stream, or a UDP stream (proto BACKEND_UDP: a datagram of payload
+ * bytes at exactly rate_pps from start_ns, until stop_ns, size bytes or
+ * the end), from one backend host to another.
+ */
 struct backend_flow {
 	struct iface	*from, *to;
 	uint16_t	 port;		/* server port */
@@ -90,6 +102,8 @@ struct backend_flow {
 	int64_t		 stop_ns;	/* no more writes from then; 0 = none */
 	double		 rate_pps;	/* MSS-sized writes/s; 0 = bulk */
 	uint64_t	 size;		/* bytes; 0 = unlimited */
+	int		 proto;		/* BACKEND_TCP (0) or BACKEND_UDP */
+	uint32_t	 payload;	/* BACKEND_UDP: bytes per datagram */
 };
 
 /* What the backend measured of a flow (names as in struct flow_stats). */
@@ -101,6 +115,9 @@ struct backend_flow_stats {
 	uint64_t	conns_opened, conns_established;
 	int64_t		connect_ns;		/* SYN to established */
 	int64_t		t_first, t_last;	/* active interval */
+	uint64_t	delivered_pkts;		/* BACKEND_UDP: datagrams read */
+	uint64_t	local_drops;		/* BACKEND_UDP: refused by the
+						 * sender's socket */
 };
 
 /* --- the table ---------------------------------------------------------- */

@@ -1,8 +1,9 @@
 /*
- * The ns-3 backend's shim: ns-3's clock, channels, IPv4 and TCP run the
- * scenario; pfsim's own models (firewalls) keep their code and reach the
- * wire through the backend interface (engine/backend.h), whose table for
- * ns-3 (ops.c) calls the functions below.
+ * The ns-3 backend's shim: ns-3's clock, point-to-point and CSMA channels,
+ * IPv4, TCP and UDP run the scenario; pfsim's own models (firewalls) keep
+ * their code and reach the wire through the backend interface
+ * (engine/backend.h), whose table for ns-3 (ops.c) calls the functions
+ * below.
  *
  * C only, so that C code can call it: the implementation (ns3.cc, C++17)
  * is built when pkg-config finds Debian's ns-3 (libns3-dev); without it
@@ -11,9 +12,11 @@
  * How a run goes: run.c makes the object once the world exists and
  * installs the table; the host model registers, through sim_host_add and
  * the like, the nodes whose IP stack is ns-3's (ns3_host_add), the static
- * host routes its flows need (ns3_route_add) and its TCP flows
- * (ns3_flow_add); ns3_run builds one ns-3 node per engine node and one CSMA
- * channel per segment, and runs. The engine's event queue becomes a
+ * host routes its flows need (ns3_route_add) and its TCP and UDP flows
+ * (ns3_flow_add); ns3_run builds one ns-3 node per engine node,
+ * point-to-point links for a segment of two interfaces or with a
+ * store-and-forward switch, a CSMA channel for any other, and runs. The
+ * engine's event queue becomes a
  * sub-scheduler driven by ns-3's clock: one ns-3 event waits at
  * ev_next(), and whenever pfsim code has run (that event, or a frame
  * handed to an engine interface), the queue runs up to ns-3's now and the

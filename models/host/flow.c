@@ -957,10 +957,10 @@ flow_stack_add(struct flow *f, const char **keyp, char *err, size_t errlen)
 	struct backend_flow nf;
 
 	*keyp = "route";
-	if (sp->proto != FLOW_TCP || sp->mode != FLOW_STREAM) {
-		*keyp = sp->proto != FLOW_TCP ? "proto" : "mode";
-		snprintf(err, errlen, "the ns-3 backend runs TCP streams "
-		    "only, so far");
+	if (sp->mode != FLOW_STREAM) {
+		*keyp = "mode";
+		snprintf(err, errlen, "the ns-3 backend runs streams (TCP or "
+		    "UDP) only, so far");
 		return -1;
 	}
 	if (sp->nchanges > 0) {
@@ -987,6 +987,8 @@ flow_stack_add(struct flow *f, const char **keyp, char *err, size_t errlen)
 	nf.stop_ns = sp->stop_ns;
 	nf.rate_pps = sp->rate_pps;
 	nf.size = sp->size;
+	nf.proto = sp->proto == FLOW_UDP ? BACKEND_UDP : BACKEND_TCP;
+	nf.payload = (uint32_t)sp->payload;
 	if ((f->stack_id = sim_flow_add(f->w, &nf)) < 0) {
 		snprintf(err, errlen, "%s", strerror(errno));
 		return -1;
@@ -1012,6 +1014,10 @@ flow_stack_finish(struct flow *f)
 	/* XXX: segments with new data, taken as MSS-sized (the paced and
 	 * bulk sources write whole segments). */
 	f->st.delivered_pkts = mss ? (ns.delivered_bytes + mss / 2) / mss : 0;
+	if (f->sp.proto == FLOW_UDP) {
+		f->st.delivered_pkts = ns.delivered_pkts;
+		f->st.local_drops = ns.local_drops;
+	}
 	f->st.conns_opened = ns.conns_opened;
 	f->st.conns_established = ns.conns_established;
 	f->st.connect_ns_sum = f->st.connect_ns_max = ns.connect_ns;

@@ -666,5 +666,8 @@ host_stack_add(struct host *h)
 	t.sack = h->tcp.sack;
 	t.wscale = h->tcp.wscale;
 	t.limited_transmit = h->tcp.limited_transmit;
+	t.cc = h->tcp.cc == HOST_CC_CUBIC ? BACKEND_CC_CUBIC :
+	    h->tcp.cc == HOST_CC_NEWRENO ? BACKEND_CC_NEWRENO :
+	    BACKEND_CC_LINUXRENO;
 	return sim_host_add(h->w, h->ifp, &t);
 }

@@ -80,7 +80,12 @@ struct host_tcp_params {
 	uint32_t	retries;	/* data retransmissions before abort */
 	simtime_t	time_wait_ns;	/* 2MSL */
 	uint8_t		ttl;
+	/* tcp.cc, HOST_CC_*: what this TCP is (linuxreno, newreno) or,
+	 * on the ns-3 backend, which of ns-3's it runs. */
+	uint8_t		cc;
 };
+
+enum { HOST_CC_LINUXRENO, HOST_CC_NEWRENO, HOST_CC_CUBIC };
 
 /* Fill p with the defaults of the parameter table. */
 void	host_tcp_defaults(struct host_tcp_params *p);

@@ -62,6 +62,11 @@ const struct param_spec host_params[] = {
 	{ "host", "tcp.time_wait", PT_DURATION, 0, 600 * S, "60s", NULL,
 	    "TIME_WAIT (2MSL)" },
 	{ "host", "tcp.ttl", PT_INT, 1, 255, "64", NULL, "IP TTL" },
+	{ "host", "tcp.cc", PT_ENUM, 0, 0, "linuxreno",
+	    "linuxreno|newreno|cubic",
+	    "congestion control; ns-3: TcpLinuxReno, TcpNewReno or TcpCubic; "
+	    "builtin: Reno with SACK recovery (RFC 6675) or NewReno without "
+	    "(RFC 6582) whether linuxreno or newreno, no cubic (refused)" },
 	/* Timing (host.h). int_rate: Linux e1000's dynamic ITR ("e1000: add
 	 * dynamic itr modes", 2006; InterruptThrottleRate=3 moves between
 	 * 4,000/s for bulk and 20,000/s for low-latency traffic; the older
@@ -275,6 +280,13 @@ host_build(struct run *r, struct conf_section *s, char *err, size_t errlen)
 	tp.retries = (uint32_t)conf_int(s, "tcp.retries");
 	tp.time_wait_ns = conf_int(s, "tcp.time_wait");
 	tp.ttl = (uint8_t)conf_int(s, "tcp.ttl");
+	tp.cc = strcmp(conf_str(s, "tcp.cc"), "cubic") == 0 ? HOST_CC_CUBIC :
+	    strcmp(conf_str(s, "tcp.cc"), "newreno") == 0 ? HOST_CC_NEWRENO :
+	    HOST_CC_LINUXRENO;
+	if (tp.cc == HOST_CC_CUBIC && !host_stacks(r))
+		return conf_key_error(err, errlen, s, "tcp.cc",
+		    "cubic runs on ns-3's TCP only (sim.backend = ns3); pfsim's "
+		    "TCP is Reno/NewReno with SACK: linuxreno or newreno");
 	if (tp.rto_min_ns > tp.rto_max_ns)
 		return conf_key_error(err, errlen, s, "tcp.rto_min",
 		    "above tcp.rto_max");

@@ -1,25 +1,27 @@
 #!/bin/sh
 # A paced flow split across two firewalls above their interrupt budget
-# (asym_tcp.conf, defer_kick, 20000 interrupts/s, 40000 and 30000 pps)
-# loses segments at fwA; a duplicate ACK then reaches ns-3's sender while
-# the bytes it sent since SND.UNA fill y1's 64 KB window exactly. ns-3
-# 3.37 asked its send buffer for a 0-byte segment there and crashed
-# (SIGSEGV in TcpRateLinux::SkbSent, within the first 20 ms), with SACK
-# and without it. The shim's GuardedTcpSocket (engine/ns3/ns3.cc) stops
+# (asym_tcp.conf, defer_kick, merge = field, 4000 interrupts/s, 60000
+# pps) loses segments to pf (state mismatch); a duplicate ACK then
+# reaches ns-3's sender while the bytes it sent since SND.UNA fill y1's
+# 64 KB window exactly. ns-3 3.37 asked its send buffer for a 0-byte
+# segment there and crashed (SIGSEGV in TcpRateLinux::SkbSent), with
+# SACK and without it: checked with the guard taken out when two-port
+# nets became point-to-point links and larger ones switches (on CSMA,
+# 20000 interrupts/s at 40000 and 30000 pps did it; full duplex, they
+# lose nothing). The shim's GuardedTcpSocket (engine/ns3/ns3.cc) stops
 # at that empty window: the runs complete and the flow delivers most of
 # what it offered.
 . "$(dirname "$0")/lib.sh"
 
-for v in 40000:yes 30000:no; do
-	rate=${v%%:*}
-	sack=${v#*:}
+for sack in yes no; do
+	rate=60000
 	name=asym-$rate-sack$sack
 	run "$name" "$S/asym_tcp.conf" --backend ns3 --duration 200ms \
 	    --capture none \
 	    --set firewall.fwA.pfsync.defer_kick=yes \
 	    --set firewall.fwB.pfsync.defer_kick=yes \
-	    --set firewall.fwA.nic.int_rate=20000 \
-	    --set firewall.fwB.nic.int_rate=20000 \
+	    --set firewall.fwA.nic.int_rate=4000 \
+	    --set firewall.fwB.nic.int_rate=4000 \
 	    --set firewall.fwA.pfsync.merge=field \
 	    --set firewall.fwB.pfsync.merge=field \
 	    --set flow.bulk.rate=${rate}pps --set host.x1.tcp.sack=$sack \
