@@ -52,6 +52,7 @@
 #include <ns3/tcp-recovery-ops.h>
 #include <ns3/tcp-socket-base.h>
 #include <ns3/tcp-tx-buffer.h>
+#include <ns3/traffic-control-layer.h>
 #include <ns3/uinteger.h>
 
 extern "C" {
@@ -59,6 +60,7 @@ extern "C" {
 #include "engine/ev.h"
 #include "engine/net.h"
 #include "engine/pkt.h"
+#include "engine/rng.h"
 }
 #include "ns3.h"
 
@@ -70,6 +72,12 @@ struct Host {
 	struct iface	*ifp;
 	ns3_tcp		 tcp;
 	Ptr<Node>	 node;
+	// The stack latency (stack_attach): its draws, the last frame's
+	// time each way (order kept), and where a frame goes after it.
+	struct rng	 rx_rng, tx_rng;
+	int64_t		 rx_last, tx_last;
+	Ptr<TrafficControlLayer> tc;
+	IpL4Protocol::DownTargetCallback down;
 };
 
 // ns-3 3.37's TcpSocketBase, with one guard. Its TcpTxBuffer::NextSeg
@@ -280,6 +288,82 @@ static void
 host_cap_rx(struct iface *ifp, Ptr<const Packet> q)
 {
 	host_cap(ifp, true, q);
+}
+
+// --- the hosts' stack latency ----------------------------------------------
+
+// pfsim's hosts take stack.rx from the interrupt to TCP input and stack.tx
+// from TCP output to the interface (models/host/host.c, host_latency);
+// ns-3's take none. The same wait here, per frame, order kept: between the
+// device and IP (the node's protocol handler) and between TCP and IP (its
+// down target). The draws come from streams of their own per host, seeded
+// with the run's seed. The NIC's interrupt throttling (nic.int_rate) is
+// not modelled.
+static int64_t
+stack_at(Host *h, struct rng *r, int64_t mean, int64_t *last)
+{
+	double s = h->tcp.stack_spread;
+	int64_t t = now_ns() + mean;
+
+	if (s > 0)
+		t = now_ns() + std::llround((1 - s) * (double)mean +
+		    rng_exp(r, s * (double)mean));
+	if (t < *last)
+		t = *last;
+	*last = t;
+	return t;
+}
+
+static void
+stack_rx(Host *h, Ptr<NetDevice> d, Ptr<const Packet> p, uint16_t proto,
+    const Address &from, const Address &to, NetDevice::PacketType pt)
+{
+	int64_t t = stack_at(h, &h->rx_rng, h->tcp.stack_rx_ns, &h->rx_last);
+
+	Simulator::Schedule(NanoSeconds(t - now_ns()),
+	    &TrafficControlLayer::Receive, h->tc, d, p, proto, from, to, pt);
+}
+
+static void
+stack_down(Host *h, Ptr<Packet> p, Ipv4Address src, Ipv4Address dst,
+    uint8_t proto, Ptr<Ipv4Route> rt)
+{
+	h->down(p, src, dst, proto, rt);
+}
+
+static void
+stack_tx(Host *h, Ptr<Packet> p, Ipv4Address src, Ipv4Address dst,
+    uint8_t proto, Ptr<Ipv4Route> rt)
+{
+	int64_t t = stack_at(h, &h->tx_rng, h->tcp.stack_tx_ns, &h->tx_last);
+
+	Simulator::Schedule(NanoSeconds(t - now_ns()), &stack_down, h, p, src,
+	    dst, proto, rt);
+}
+
+// Once the host's IPv4 has its interface on device d: the node's two
+// handlers for d (IPv4 and ARP, both the traffic control layer's) give
+// way to stack_rx, and TCP's down target to stack_tx.
+static void
+stack_attach(Host *h, Ptr<NetDevice> d)
+{
+	char stream[64];
+	Ptr<TcpL4Protocol> tcp = h->node->GetObject<TcpL4Protocol>();
+
+	if (h->tcp.stack_rx_ns <= 0 && h->tcp.stack_tx_ns <= 0)
+		return;
+	snprintf(stream, sizeof(stream), "ns3.host.%s.rx", h->ifp->node->name);
+	rng_init(&h->rx_rng, h->ifp->node->world->seed, stream);
+	snprintf(stream, sizeof(stream), "ns3.host.%s.tx", h->ifp->node->name);
+	rng_init(&h->tx_rng, h->ifp->node->world->seed, stream);
+	h->tc = h->node->GetObject<TrafficControlLayer>();
+	for (int i = 0; i < 2; i++)
+		h->node->UnregisterProtocolHandler(MakeCallback(
+		    &TrafficControlLayer::Receive, h->tc));
+	h->node->RegisterProtocolHandler(MakeBoundCallback(&stack_rx, h), 0,
+	    d);
+	h->down = tcp->GetDownTarget();
+	tcp->SetDownTarget(MakeBoundCallback(&stack_tx, h));
 }
 
 // --- TCP flows ------------------------------------------------------------
@@ -533,6 +617,7 @@ build_host(struct ns3_backend *x, Host *h, char *err, size_t errlen)
 		e->SetMacAddress(mac_of(o));
 		e->MarkPermanent();
 	}
+	stack_attach(h, x->devs[ifp]);
 	return 0;
 }
 

@@ -46,6 +46,11 @@ struct ns3_tcp {
 	int64_t		rto_min_ns;
 	uint32_t	syn_retries, retries;
 	int		sack, wscale, limited_transmit;
+	/* The host's stack.rx, stack.tx and stack.spread (host.h): each frame
+	 * waits (1-s)*mean + Exp(s*mean) between the device and IP (rx) or
+	 * between TCP and IP (tx), order kept; 0 and 0: no wait. */
+	int64_t		stack_rx_ns, stack_tx_ns;
+	double		stack_spread;
 };
 
 /* A TCP stream from one registered host to another. */

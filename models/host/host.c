@@ -667,5 +667,8 @@ host_ns3_add(struct host *h, struct ns3_backend *x)
 	t.sack = h->tcp.sack;
 	t.wscale = h->tcp.wscale;
 	t.limited_transmit = h->tcp.limited_transmit;
+	t.stack_rx_ns = h->tm.rx_ns;
+	t.stack_tx_ns = h->tm.tx_ns;
+	t.stack_spread = h->tm.spread;
 	return ns3_host_add(x, h->ifp, &t);
 }
