@@ -72,6 +72,7 @@ struct Host {
 	struct iface	*ifp;
 	ns3_tcp		 tcp;
 	Ptr<Node>	 node;
+	struct rng	 iss_rng;	// its sockets' initial sequence numbers
 	// The stack latency (stack_attach): its draws, the last frame's
 	// time each way (order kept), and where a frame goes after it.
 	struct rng	 rx_rng, tx_rng;
@@ -97,9 +98,46 @@ struct Host {
 class GuardedTcpSocket : public TcpSocketBase {
 public:
 	GuardedTcpSocket() = default;
-	GuardedTcpSocket(const GuardedTcpSocket &s) : TcpSocketBase(s) {}
+	GuardedTcpSocket(const GuardedTcpSocket &s) : TcpSocketBase(s),
+	    iss_rng(s.iss_rng) {}
+
+	// ns-3 3.37 starts every connection at sequence number 0. pf takes
+	// a peer whose seqlo is 0 for one it has not seen a packet of
+	// (pf_tcp_track_full, "first packet from this end"): the client's
+	// ACK of the SYN/ACK then moves seqlo from 0 to 1 on the firewall
+	// that forwards it, and the peer's update, still at 0, is refused.
+	// Real stacks (and pfsim's, RFC 6528) start anywhere: here at a
+	// draw from the host's stream (NULL: ns-3's 0).
+	struct rng	*iss_rng = nullptr;
+
+	int
+	Connect(const Address &a) override
+	{
+		SetIss();
+		return TcpSocketBase::Connect(a);
+	}
 
 protected:
+	void
+	CompleteFork(Ptr<Packet> p, const TcpHeader &h, const Address &from,
+	    const Address &to) override
+	{
+		SetIss();
+		TcpSocketBase::CompleteFork(p, h, from, to);
+	}
+
+	void
+	SetIss()
+	{
+		SequenceNumber32 s;
+
+		if (iss_rng == nullptr)
+			return;
+		s = SequenceNumber32(rng_u32(iss_rng));
+		m_tcb->m_nextTxSequence = s;
+		m_tcb->m_highTxMark = s;
+	}
+
 	uint32_t
 	AvailableWindow() const override
 	{
@@ -388,11 +426,13 @@ flow_tx(Flow *f, Ptr<const Packet> p, const TcpHeader &h,
 	f->any_sent = true;
 }
 
-// A TCP socket on node n as TcpL4Protocol::CreateSocket makes one (its
-// SocketType, RecoveryType and RttEstimatorType), but a GuardedTcpSocket.
+// A TCP socket on host h's node as TcpL4Protocol::CreateSocket makes one
+// (its SocketType, RecoveryType and RttEstimatorType), but a
+// GuardedTcpSocket, with the host's initial sequence numbers.
 static Ptr<Socket>
-tcp_socket(Ptr<Node> n)
+tcp_socket(Host *h)
 {
+	Ptr<Node> n = h->node;
 	Ptr<TcpL4Protocol> tcp = n->GetObject<TcpL4Protocol>();
 	Ptr<GuardedTcpSocket> s = CreateObject<GuardedTcpSocket>();
 	TypeIdValue cc, rec, rtt;
@@ -409,6 +449,7 @@ tcp_socket(Ptr<Node> n)
 	s->SetCongestionControlAlgorithm(f.Create<TcpCongestionOps>());
 	f.SetTypeId(rec.Get());
 	s->SetRecoveryAlgorithm(f.Create<TcpRecoveryOps>());
+	s->iss_rng = &h->iss_rng;
 	tcp->AddSocket(s);
 	return s;
 }
@@ -532,11 +573,9 @@ tcp_configure(Ptr<Socket> s, const ns3_tcp &t)
 static void
 flow_open(Flow *f)
 {
-	Ptr<Node> n = f->from->node;
-
 	f->st.conns_opened++;
 	f->t_open = now_ns();
-	f->tx = tcp_socket(n);
+	f->tx = tcp_socket(f->from);
 	tcp_configure(f->tx, f->from->tcp);
 	f->tx->TraceConnectWithoutContext("Tx", MakeBoundCallback(&flow_tx,
 	    f));
@@ -591,12 +630,15 @@ build_host(struct ns3_backend *x, Host *h, char *err, size_t errlen)
 	Ptr<ArpCache> arp;
 	int32_t i;
 	uint32_t mask = ifp->plen ? 0xffffffffU << (32 - ifp->plen) : 0;
+	char stream[64];
 
 	if (ifp->addr == 0) {
 		snprintf(err, errlen, "ns-3 backend: host %s has no address",
 		    ifp->node->name);
 		return EINVAL;
 	}
+	snprintf(stream, sizeof(stream), "ns3.host.%s.iss", ifp->node->name);
+	rng_init(&h->iss_rng, x->w->seed, stream);
 	stack_install(h->node);
 	h->node->GetObject<TcpL4Protocol>()->SetAttribute("SocketType",
 	    TypeIdValue(TcpLinuxReno::GetTypeId()));
@@ -708,7 +750,7 @@ build(struct ns3_backend *x, char *err, size_t errlen)
 		}
 		f->mss = f->from->tcp.mss;
 		f->remain = f->sp.size ? f->sp.size : UNLIMITED;
-		f->listen = tcp_socket(f->to->node);
+		f->listen = tcp_socket(f->to);
 		tcp_configure(f->listen, f->to->tcp);
 		f->listen->Bind(InetSocketAddress(Ipv4Address::GetAny(),
 		    f->sp.port));

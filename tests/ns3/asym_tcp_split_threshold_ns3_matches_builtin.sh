@@ -1,18 +1,18 @@
 #!/bin/sh
 # The split flow's threshold in the headline configuration (asym_tcp.conf,
 # seed merge, defer_kick, 20000 interrupts/s) is the same on ns-3's TCP as
-# on pfsim's once both run on the same hosts and nets: ns-3's hosts take
-# the hosts' stack.rx/stack.tx (engine/ns3/ns3.cc, stack_attach) and the
-# nets are wires on both (net.switch = none: an ns-3 CSMA channel has no
-# store-and-forward hop). ns-3's threshold is within 10 % of the builtin's
-# (3 seeds of 1 s: both 17,779 [17779, 18275)).
+# on pfsim's once both run the same hosts on the same nets: ns-3's sockets
+# start at a random sequence number and its hosts take the stack latency
+# (engine/ns3/ns3.cc), and the nets are wires on both (net.switch = none:
+# an ns-3 CSMA channel has no store-and-forward hop). ns-3's threshold is
+# within 10 % of the builtin's (3 seeds of 1 s: both 17,779 [17779,
+# 18275)).
 #
-# Without the stack latency (stack.rx = stack.tx = 0) ns-3's client ACKs
-# the SYN/ACK at once: its ACK reaches fwA before fwB's first update, in
-# the 50 us that fwA's sync NIC is throttled after the insert ack, and
-# the handshake race is lost (results/README.md, "Two races decide a
-# split connection"): the flow stops after 64 KB and the firewalls
-# ping-pong stale updates.
+# The handshake race (results/README.md, "Two races decide a split
+# connection") is won on both at 5000 pps, also without the stack
+# latency: what lost it on ns-3 was its initial sequence number 0, which
+# pf takes for a peer it has not seen (the ACK of the SYN/ACK, sequence
+# 1, moved fwA's seqlo past fwB's update), not the timing.
 #   sh asym_tcp_split_threshold_ns3_matches_builtin.sh PFSIM SRCDIR PFSIM-SWEEP
 . "$(dirname "$0")/lib.sh"
 SWEEP=${3:?usage: $0 PFSIM SRCDIR PFSIM-SWEEP}
@@ -36,16 +36,16 @@ run hs-ns3 "$S/asym_tcp.conf" $cfg --set flow.bulk.rate=5000pps \
 run hs-ns3-nolat "$S/asym_tcp.conf" $cfg $nolat \
     --set flow.bulk.rate=5000pps --duration 0.2s --capture none --backend ns3
 bb=$(j hs-builtin '.flows[0].bytes_delivered')
-bn=$(j hs-ns3 '.flows[0].bytes_delivered')
-b0=$(j hs-ns3-nolat '.flows[0].bytes_delivered')
 sb=$(j hs-builtin '.totals.sync_packets')
-s0=$(j hs-ns3-nolat '.totals.sync_packets')
-check "5000 pps: ns3 delivers within 5 % of builtin ($bn, $bb bytes)" \
-    "$bn >= 0.95 * $bb && $bn <= 1.05 * $bb"
-check "... and without stack latency stops at 64 KB ($b0 bytes)" \
-    "$b0 <= 65700"
-check "... while the firewalls ping-pong ($s0 pfsync packets, $sb)" \
-    "$s0 >= 5 * $sb"
+for r in hs-ns3 hs-ns3-nolat; do
+	bn=$(j $r '.flows[0].bytes_delivered')
+	sn=$(j $r '.totals.sync_packets')
+	check "5000 pps, $r: delivers within 5 % of builtin ($bn, $bb bytes)" \
+	    "$bn >= 0.95 * $bb && $bn <= 1.05 * $bb"
+	# A lost race: a window (65,700 bytes), then 20 times the packets.
+	check "... without a stale-update ping-pong ($sn pfsync packets, $sb)" \
+	    "$sn <= 1.5 * $sb"
+done
 
 # The threshold on both, nets as wires.
 wire="--set net.x.switch=none --set net.y.switch=none
