@@ -81,6 +81,11 @@ struct backend_tcp {
 	uint32_t	syn_retries, retries;
 	int		sack, wscale, limited_transmit;
 	int		cc;		/* BACKEND_CC_*: congestion control */
+	/* The host's stack.rx, stack.tx and stack.spread (host.h): each frame
+	 * waits (1-s)*mean + Exp(s*mean) between the device and IP (rx) or
+	 * between TCP and IP (tx), order kept; 0 and 0: no wait. */
+	int64_t		stack_rx_ns, stack_tx_ns;
+	double		stack_spread;
 };
 
 /* backend_tcp.cc (host tcp.cc): ns-3's TcpLinuxReno (the default),

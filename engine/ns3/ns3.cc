@@ -65,6 +65,8 @@
 #include <ns3/tcp-recovery-ops.h>
 #include <ns3/tcp-socket-base.h>
 #include <ns3/tcp-tx-buffer.h>
+#include <ns3/traffic-control-layer.h>
+#include <ns3/udp-l4-protocol.h>
 #include <ns3/udp-socket-factory.h>
 #include <ns3/uinteger.h>
 
@@ -73,6 +75,7 @@ extern "C" {
 #include "engine/ev.h"
 #include "engine/net.h"
 #include "engine/pkt.h"
+#include "engine/rng.h"
 }
 #include "ns3.h"
 
@@ -84,6 +87,13 @@ struct Host {
 	struct iface	*ifp;
 	backend_tcp	 tcp;
 	Ptr<Node>	 node;
+	struct rng	 iss_rng;	// its sockets' initial sequence numbers
+	// The stack latency (stack_attach): its draws, the last frame's
+	// time each way (order kept), and where a frame goes after it.
+	struct rng	 rx_rng, tx_rng;
+	int64_t		 rx_last, tx_last;
+	Ptr<TrafficControlLayer> tc;
+	IpL4Protocol::DownTargetCallback tcp_down, udp_down;
 };
 
 // ns-3 3.37's TcpSocketBase, with one guard. Its TcpTxBuffer::NextSeg
@@ -104,9 +114,46 @@ struct Host {
 class GuardedTcpSocket : public TcpSocketBase {
 public:
 	GuardedTcpSocket() = default;
-	GuardedTcpSocket(const GuardedTcpSocket &s) : TcpSocketBase(s) {}
+	GuardedTcpSocket(const GuardedTcpSocket &s) : TcpSocketBase(s),
+	    iss_rng(s.iss_rng) {}
+
+	// ns-3 3.37 starts every connection at sequence number 0. pf takes
+	// a peer whose seqlo is 0 for one it has not seen a packet of
+	// (pf_tcp_track_full, "first packet from this end"): the client's
+	// ACK of the SYN/ACK then moves seqlo from 0 to 1 on the firewall
+	// that forwards it, and the peer's update, still at 0, is refused.
+	// Real stacks (and pfsim's, RFC 6528) start anywhere: here at a
+	// draw from the host's stream (NULL: ns-3's 0).
+	struct rng	*iss_rng = nullptr;
+
+	int
+	Connect(const Address &a) override
+	{
+		SetIss();
+		return TcpSocketBase::Connect(a);
+	}
 
 protected:
+	void
+	CompleteFork(Ptr<Packet> p, const TcpHeader &h, const Address &from,
+	    const Address &to) override
+	{
+		SetIss();
+		TcpSocketBase::CompleteFork(p, h, from, to);
+	}
+
+	void
+	SetIss()
+	{
+		SequenceNumber32 s;
+
+		if (iss_rng == nullptr)
+			return;
+		s = SequenceNumber32(rng_u32(iss_rng));
+		m_tcb->m_nextTxSequence = s;
+		m_tcb->m_highTxMark = s;
+	}
+
 	uint32_t
 	AvailableWindow() const override
 	{
@@ -456,6 +503,87 @@ host_cap_ppp_rx(struct iface *ifp, struct iface *peer, Ptr<const Packet> q)
 	host_cap_ppp(ifp, peer, true, q);
 }
 
+// --- the hosts' stack latency ----------------------------------------------
+
+// pfsim's hosts take stack.rx from the interrupt to TCP input and stack.tx
+// from TCP output to the interface (models/host/host.c, host_latency);
+// ns-3's take none. The same wait here, per frame, order kept: between the
+// device and IP (the node's protocol handler) and between TCP and IP (its
+// down target). The draws come from streams of their own per host, seeded
+// with the run's seed. The NIC's interrupt throttling (nic.int_rate) is
+// not modelled.
+static int64_t
+stack_at(Host *h, struct rng *r, int64_t mean, int64_t *last)
+{
+	double s = h->tcp.stack_spread;
+	int64_t t = now_ns() + mean;
+
+	if (s > 0)
+		t = now_ns() + std::llround((1 - s) * (double)mean +
+		    rng_exp(r, s * (double)mean));
+	if (t < *last)
+		t = *last;
+	*last = t;
+	return t;
+}
+
+static void
+stack_rx(Host *h, Ptr<NetDevice> d, Ptr<const Packet> p, uint16_t proto,
+    const Address &from, const Address &to, NetDevice::PacketType pt)
+{
+	int64_t t = stack_at(h, &h->rx_rng, h->tcp.stack_rx_ns, &h->rx_last);
+
+	Simulator::Schedule(NanoSeconds(t - now_ns()),
+	    &TrafficControlLayer::Receive, h->tc, d, p, proto, from, to, pt);
+}
+
+static void
+stack_down(IpL4Protocol::DownTargetCallback *down, Ptr<Packet> p,
+    Ipv4Address src, Ipv4Address dst, uint8_t proto, Ptr<Ipv4Route> rt)
+{
+	(*down)(p, src, dst, proto, rt);
+}
+
+// TCP's or UDP's datagram to IPv4 (down: where it went before), after the
+// host's stack.tx; one stream and one order for both.
+static void
+stack_tx(Host *h, IpL4Protocol::DownTargetCallback *down, Ptr<Packet> p,
+    Ipv4Address src, Ipv4Address dst, uint8_t proto, Ptr<Ipv4Route> rt)
+{
+	int64_t t = stack_at(h, &h->tx_rng, h->tcp.stack_tx_ns, &h->tx_last);
+
+	Simulator::Schedule(NanoSeconds(t - now_ns()), &stack_down, down, p,
+	    src, dst, proto, rt);
+}
+
+// Once the host's IPv4 has its interface on device d: the node's two
+// handlers for d (IPv4 and ARP, both the traffic control layer's) give
+// way to stack_rx, and TCP's and UDP's down targets to stack_tx.
+static void
+stack_attach(Host *h, Ptr<NetDevice> d)
+{
+	char stream[64];
+	Ptr<TcpL4Protocol> tcp = h->node->GetObject<TcpL4Protocol>();
+	Ptr<UdpL4Protocol> udp = h->node->GetObject<UdpL4Protocol>();
+
+	if (h->tcp.stack_rx_ns <= 0 && h->tcp.stack_tx_ns <= 0)
+		return;
+	snprintf(stream, sizeof(stream), "ns3.host.%s.rx", h->ifp->node->name);
+	rng_init(&h->rx_rng, h->ifp->node->world->seed, stream);
+	snprintf(stream, sizeof(stream), "ns3.host.%s.tx", h->ifp->node->name);
+	rng_init(&h->tx_rng, h->ifp->node->world->seed, stream);
+	h->tc = h->node->GetObject<TrafficControlLayer>();
+	for (int i = 0; i < 2; i++)
+		h->node->UnregisterProtocolHandler(MakeCallback(
+		    &TrafficControlLayer::Receive, h->tc));
+	h->node->RegisterProtocolHandler(MakeBoundCallback(&stack_rx, h), 0,
+	    d);
+	h->tcp_down = tcp->GetDownTarget();
+	tcp->SetDownTarget(MakeBoundCallback(&stack_tx, h, &h->tcp_down));
+	h->udp_down = udp->GetDownTarget();
+	udp->SetDownTarget(MakeBoundCallback(&stack_tx, h, &h->udp_down));
+}
+
 // --- TCP flows ------------------------------------------------------------
 
 static void flow_write(Flow *f);
@@ -478,11 +606,13 @@ flow_tx(Flow *f, Ptr<const Packet> p, const TcpHeader &h,
 	f->any_sent = true;
 }
 
-// A TCP socket on node n as TcpL4Protocol::CreateSocket makes one (its
-// SocketType, RecoveryType and RttEstimatorType), but a GuardedTcpSocket.
+// A TCP socket on host h's node as TcpL4Protocol::CreateSocket makes one
+// (its SocketType, RecoveryType and RttEstimatorType), but a
+// GuardedTcpSocket, with the host's initial sequence numbers.
 static Ptr<Socket>
-tcp_socket(Ptr<Node> n)
+tcp_socket(Host *h)
 {
+	Ptr<Node> n = h->node;
 	Ptr<TcpL4Protocol> tcp = n->GetObject<TcpL4Protocol>();
 	Ptr<GuardedTcpSocket> s = CreateObject<GuardedTcpSocket>();
 	TypeIdValue cc, rec, rtt;
@@ -499,6 +629,7 @@ tcp_socket(Ptr<Node> n)
 	s->SetCongestionControlAlgorithm(f.Create<TcpCongestionOps>());
 	f.SetTypeId(rec.Get());
 	s->SetRecoveryAlgorithm(f.Create<TcpRecoveryOps>());
+	s->iss_rng = &h->iss_rng;
 	tcp->AddSocket(s);
 	return s;
 }
@@ -622,11 +753,9 @@ tcp_configure(Ptr<Socket> s, const backend_tcp &t)
 static void
 flow_open(Flow *f)
 {
-	Ptr<Node> n = f->from->node;
-
 	f->st.conns_opened++;
 	f->t_open = now_ns();
-	f->tx = tcp_socket(n);
+	f->tx = tcp_socket(f->from);
 	tcp_configure(f->tx, f->from->tcp);
 	f->tx->TraceConnectWithoutContext("Tx", MakeBoundCallback(&flow_tx,
 	    f));
@@ -739,12 +868,15 @@ build_host(struct ns3_backend *x, Host *h, char *err, size_t errlen)
 	Ptr<ArpCache> arp;
 	int32_t i;
 	uint32_t mask = ifp->plen ? 0xffffffffU << (32 - ifp->plen) : 0;
+	char stream[64];
 
 	if (ifp->addr == 0) {
 		snprintf(err, errlen, "ns-3 backend: host %s has no address",
 		    ifp->node->name);
 		return EINVAL;
 	}
+	snprintf(stream, sizeof(stream), "ns3.host.%s.iss", ifp->node->name);
+	rng_init(&h->iss_rng, x->w->seed, stream);
 	stack_install(h->node);
 	h->node->GetObject<TcpL4Protocol>()->SetAttribute("SocketType",
 	    TypeIdValue(h->tcp.cc == BACKEND_CC_CUBIC ? TcpCubic::GetTypeId() :
@@ -768,6 +900,7 @@ build_host(struct ns3_backend *x, Host *h, char *err, size_t errlen)
 		e->SetMacAddress(mac_of(o));
 		e->MarkPermanent();
 	}
+	stack_attach(h, x->devs[ifp]);
 	return 0;
 }
 
@@ -1080,7 +1213,7 @@ build(struct ns3_backend *x, char *err, size_t errlen)
 		}
 		f->mss = f->from->tcp.mss;
 		f->remain = f->sp.size ? f->sp.size : UNLIMITED;
-		f->listen = tcp_socket(f->to->node);
+		f->listen = tcp_socket(f->to);
 		tcp_configure(f->listen, f->to->tcp);
 		f->listen->Bind(InetSocketAddress(Ipv4Address::GetAny(),
 		    f->sp.port));

@@ -669,5 +669,8 @@ host_stack_add(struct host *h)
 	t.cc = h->tcp.cc == HOST_CC_CUBIC ? BACKEND_CC_CUBIC :
 	    h->tcp.cc == HOST_CC_NEWRENO ? BACKEND_CC_NEWRENO :
 	    BACKEND_CC_LINUXRENO;
+	t.stack_rx_ns = h->tm.rx_ns;
+	t.stack_tx_ns = h->tm.tx_ns;
+	t.stack_spread = h->tm.spread;
 	return sim_host_add(h->w, h->ifp, &t);
 }
