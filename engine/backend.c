@@ -193,6 +193,14 @@ sim_flow_add(struct world *w, const struct backend_flow *f)
 }
 
 int
+sim_host_stats(const struct world *w, struct iface *ifp,
+    struct backend_host_stats *st)
+{
+	return w->be->host_stats != NULL ? w->be->host_stats(w, ifp, st) :
+	    ENOTSUP;
+}
+
+int
 sim_flow_stats(const struct world *w, int id, struct backend_flow_stats *st)
 {
 	return w->be->flow_stats != NULL ? w->be->flow_stats(w, id, st) :

@@ -22,7 +22,7 @@
  *   random stream	sim_stream: a named stream of the scenario seed
  *   log		sim_log
  *   host stacks	sim_host_add, sim_route_add, sim_flow_add,
- *			sim_flow_stats (ENOTSUP where the models bring their
+ *			sim_flow_stats, sim_host_stats (ENOTSUP where the models bring their
  *			own: the builtin)
  *
  * The context, the streams and the log are the engine's on both backends
@@ -125,6 +125,13 @@ struct backend_flow_stats {
 						 * sender's socket */
 };
 
+/* What a backend host's device counted (names as in struct host_stats). */
+struct backend_host_stats {
+	uint64_t	rx_frames;	/* passed up to its IP */
+	uint64_t	tx_frames;	/* handed to the device */
+	uint64_t	tx_drops;	/* of which the device's queue refused */
+};
+
 /* --- the table ---------------------------------------------------------- */
 
 struct backend_ops {
@@ -148,6 +155,8 @@ struct backend_ops {
 	int		(*flow_add)(struct world *, const struct backend_flow *);
 	int		(*flow_stats)(const struct world *, int id,
 			    struct backend_flow_stats *);
+	int		(*host_stats)(const struct world *, struct iface *,
+			    struct backend_host_stats *);
 	/* Run until `until`, asking stop(arg) at least every 10 ms of
 	 * simulated time (and stopping when it says so). 0, or an errno
 	 * with err set (EINVAL: a scenario the backend does not model). */
@@ -212,5 +221,7 @@ int		 sim_route_add(struct world *, struct iface *, uint32_t dst,
 int		 sim_flow_add(struct world *, const struct backend_flow *);
 int		 sim_flow_stats(const struct world *, int id,
 		    struct backend_flow_stats *);
+int		 sim_host_stats(const struct world *, struct iface *,
+		    struct backend_host_stats *);
 
 #endif

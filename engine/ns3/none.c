@@ -64,6 +64,16 @@ ns3_flow_stats(const struct ns3_backend *x, int id, struct backend_flow_stats *s
 }
 
 int
+ns3_host_stats(const struct ns3_backend *x, struct iface *ifp,
+    struct backend_host_stats *st)
+{
+	(void)x;
+	(void)ifp;
+	(void)st;
+	return ENOENT;
+}
+
+int
 ns3_run(struct ns3_backend *x, int64_t duration_ns, int (*stop)(void *),
     void *arg, char *err, size_t errlen)
 {

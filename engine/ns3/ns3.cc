@@ -94,6 +94,7 @@ struct Host {
 	int64_t		 rx_last, tx_last;
 	Ptr<TrafficControlLayer> tc;
 	IpL4Protocol::DownTargetCallback tcp_down, udp_down;
+	struct backend_host_stats st;	// its device's counts
 };
 
 // ns-3 3.37's TcpSocketBase, with one guard. Its TcpTxBuffer::NextSeg
@@ -501,6 +502,35 @@ static void
 host_cap_ppp_rx(struct iface *ifp, struct iface *peer, Ptr<const Packet> q)
 {
 	host_cap_ppp(ifp, peer, true, q);
+}
+
+// A host's frames as hosts[] of summary.json counts them: handed to the
+// device, refused by its queue, passed up to IPv4.
+static void
+host_tx(Host *h, Ptr<const Packet>)
+{
+	h->st.tx_frames++;
+}
+
+static void
+host_txdrop(Host *h, Ptr<const Packet>)
+{
+	h->st.tx_drops++;
+}
+
+static void
+host_rx(Host *h, Ptr<const Packet>)
+{
+	h->st.rx_frames++;
+}
+
+static void
+host_count(Host *h, Ptr<NetDevice> d)
+{
+	d->TraceConnectWithoutContext("MacTx", MakeBoundCallback(&host_tx, h));
+	d->TraceConnectWithoutContext("MacTxDrop",
+	    MakeBoundCallback(&host_txdrop, h));
+	d->TraceConnectWithoutContext("MacRx", MakeBoundCallback(&host_rx, h));
 }
 
 // --- the hosts' stack latency ----------------------------------------------
@@ -1152,6 +1182,8 @@ build(struct ns3_backend *x, char *err, size_t errlen)
 				x->devs[ifp] = d;
 			}
 			Ptr<NetDevice> d = x->devs[ifp];
+			if (x->hostof.count(ifp))
+				host_count(x->hostof[ifp], d);
 			if (x->hostof.count(ifp) == 0) {
 				d->SetPromiscReceiveCallback(MakeBoundCallback(
 				    &dev_rx, x, ifp));
@@ -1312,6 +1344,18 @@ ns3_flow_stats(const struct ns3_backend *x, int id, struct backend_flow_stats *s
 	if (id < 0 || (size_t)id >= x->flows.size())
 		return ENOENT;
 	*st = x->flows[id]->st;
+	return 0;
+}
+
+extern "C" int
+ns3_host_stats(const struct ns3_backend *x, struct iface *ifp,
+    struct backend_host_stats *st)
+{
+	auto it = x->hostof.find(ifp);
+
+	if (it == x->hostof.end())
+		return ENOENT;
+	*st = it->second->st;
 	return 0;
 }
 

@@ -67,6 +67,9 @@ int		 ns3_flow_add(struct ns3_backend *, const struct backend_flow *);
  * model's event) or in all (after). 0, or ENOENT. */
 int		 ns3_flow_stats(const struct ns3_backend *, int id,
 		    struct backend_flow_stats *st);
+/* Fill st with what registered host ifp's device counted. 0, or ENOENT. */
+int		 ns3_host_stats(const struct ns3_backend *, struct iface *ifp,
+		    struct backend_host_stats *st);
 /*
  * Build the topology and run until duration_ns; stop(arg) (may be NULL) is
  * asked every 10 ms of simulated time whether to stop early. 0, or an

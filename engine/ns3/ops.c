@@ -48,6 +48,13 @@ ns3_ops_flow_stats(const struct world *w, int id,
 }
 
 static int
+ns3_ops_host_stats(const struct world *w, struct iface *ifp,
+    struct backend_host_stats *st)
+{
+	return ns3_host_stats(ns3_of(w), ifp, st);
+}
+
+static int
 ns3_ops_run(struct world *w, simtime_t until, int (*stop)(void *), void *arg,
     char *err, size_t errlen)
 {
@@ -71,6 +78,7 @@ const struct backend_ops backend_ns3 = {
 	.route_add = ns3_ops_route_add,
 	.flow_add = ns3_ops_flow_add,
 	.flow_stats = ns3_ops_flow_stats,
+	.host_stats = ns3_ops_host_stats,
 	.run = ns3_ops_run,
 	.destroy = ns3_ops_destroy,
 };

@@ -175,6 +175,14 @@ host_stats(const struct host *h)
 	return &h->st;
 }
 
+void
+host_set_backend_stats(struct host *h, const struct backend_host_stats *bs)
+{
+	h->st.rx_frames = bs->rx_frames;
+	h->st.tx_frames = bs->tx_frames;
+	h->st.tx_drops = bs->tx_drops;
+}
+
 const struct host_tcp_params *
 host_tcp(const struct host *h)
 {

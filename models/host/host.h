@@ -138,6 +138,9 @@ int		 host_set_timing(struct host *, const struct host_timing *);
 const char	*host_name(const struct host *);
 struct iface	*host_iface(const struct host *);
 const struct host_stats *host_stats(const struct host *);
+/* A backend host (ns-3): its frame counts are its device's. */
+void		 host_set_backend_stats(struct host *,
+		    const struct backend_host_stats *);
 const struct host_tcp_params *host_tcp(const struct host *);
 
 enum flow_proto { FLOW_TCP, FLOW_UDP };

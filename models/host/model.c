@@ -429,7 +429,15 @@ host_start(struct run *r)
 static void
 host_stop(struct run *r)
 {
+	struct host_run *hr = run_model_data(r, &host_model);
+	struct backend_host_stats bs;
+	int i;
+
 	emu_each(r, emu_host_stop);
+	/* The backend's own hosts: what their devices counted. */
+	for (i = 0; hr != NULL && host_stacks(r) && i < hr->nhosts; i++)
+		if (sim_host_stats(run_world(r), hr->hosts[i]->ifp, &bs) == 0)
+			host_set_backend_stats(hr->hosts[i], &bs);
 }
 
 static int

@@ -5,7 +5,7 @@
 # backend, within 10 %, at 2k, 20k and 100k pps (1.17 Gbit/s offered on
 # 1 Gbit/s nets: both deliver the line rate, full duplex); both record
 # their backend, and the firewall's pcaps (pfsim's writer on both) hold
-# as many frames within 1 %.
+# as many frames within 1 %, and hosts[] as many frames within 1 %.
 . "$(dirname "$0")/lib.sh"
 
 # within A B PCT: |A - B| <= PCT % of B
@@ -30,6 +30,20 @@ for rate in 2000 20000 100000; do
 	    fail "$rate pps: goodput ns3 $gn, builtin $gb: more than 10 % apart"
 	ok "$rate pps: goodput ns3 $gn bit/s, builtin $gb bit/s"
 done
+
+# hosts[]: ns-3's hosts count their devices' frames, about the
+# builtin's (not the idle engine interfaces' zeros).
+for h in 0 1; do
+	for k in rx_frames tx_frames; do
+		nb=$(jq ".hosts[$h].$k" "$T/builtin2000.json")
+		nn=$(jq ".hosts[$h].$k" "$T/ns32000.json")
+		within "$nn" "$nb" 1 ||
+		    fail "hosts[$h].$k: $nn on ns3, $nb on builtin"
+	done
+done
+ok "hosts[]: ns3 $(jq -c '[.hosts[] | .rx_frames, .tx_frames]' \
+    "$T/ns32000.json"), builtin $(jq -c '[.hosts[] | .rx_frames, \
+    .tx_frames]' "$T/builtin2000.json")"
 
 # The firewall's captures: same writer, about the same frames.
 if command -v capinfos >/dev/null; then
