@@ -10,7 +10,8 @@ render=$SRC/tools/page/render
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
 n=0
-for pair in README.md:page.tsv faults.md:faults.tsv emulation.md:emulation.tsv; do
+for pair in README.md:page.tsv faults.md:faults.tsv emulation.md:emulation.tsv \
+    ns3.md:ns3.tsv; do
 	page=${pair%%:*}
 	tsv=$SRC/results/reference/${pair#*:}
 	[ -f "$SRC/results/$page.in" ] || fail "results/$page.in missing"
