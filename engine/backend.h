@@ -163,6 +163,9 @@ struct backend_ops {
 	int		(*run)(struct world *, simtime_t until,
 			    int (*stop)(void *), void *arg, char *err,
 			    size_t errlen);
+	/* Events the backend's own scheduler ran (ns-3's), beside the
+	 * engine's queue; NULL: none. */
+	uint64_t	(*events)(const struct world *);
 	/* Forget the backend's state (the world stays). */
 	void		(*destroy)(struct world *);
 };

@@ -67,6 +67,9 @@ run_write_summary(struct run *r, const char *path, double wall, bool tostdout)
 	write_nets(r, j);
 	json_obj_begin(j, "engine");
 	json_uint(j, "events", ev_scheduled_total(r->w->q));
+	/* ns-3's own (hosts, links), beside pfsim's queue. */
+	if (sim_backend(r->w)->events != NULL)
+		json_uint(j, "backend_events", sim_backend(r->w)->events(r->w));
 	json_uint(j, "event_limit_drops", ev_limit_drops(r->w->q));
 	json_uint(j, "pkt_peak", pkt_pool_peak(r->w->pool));
 	json_uint(j, "pkt_alloc_failures", pkt_pool_failures(r->w->pool));

@@ -73,6 +73,13 @@ ns3_host_stats(const struct ns3_backend *x, struct iface *ifp,
 	return ENOENT;
 }
 
+uint64_t
+ns3_events(const struct ns3_backend *x)
+{
+	(void)x;
+	return 0;
+}
+
 int
 ns3_run(struct ns3_backend *x, int64_t duration_ns, int (*stop)(void *),
     void *arg, char *err, size_t errlen)

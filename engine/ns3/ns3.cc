@@ -305,6 +305,7 @@ struct ns3_backend {
 	int		 (*stop)(void *);
 	void		*stop_arg;
 	uint64_t	 drops;		// frames lost between the two
+	uint64_t	 events;	// ns-3's, counted at the end of the run
 };
 
 // --- the sub-scheduler -----------------------------------------------------
@@ -1347,6 +1348,12 @@ ns3_flow_stats(const struct ns3_backend *x, int id, struct backend_flow_stats *s
 	return 0;
 }
 
+extern "C" uint64_t
+ns3_events(const struct ns3_backend *x)
+{
+	return x->events;
+}
+
 extern "C" int
 ns3_host_stats(const struct ns3_backend *x, struct iface *ifp,
     struct backend_host_stats *st)
@@ -1379,6 +1386,7 @@ ns3_run(struct ns3_backend *x, int64_t duration_ns, int (*stop)(void *),
 	Simulator::Schedule(MilliSeconds(10), &watch, x);
 	Simulator::Stop(NanoSeconds(duration_ns));
 	Simulator::Run();
+	x->events = Simulator::GetEventCount();
 	// What pfsim has due at the end, as the builtin loop runs it.
 	ev_run(x->w->q, duration_ns);
 	for (auto &fp : x->flows) {

@@ -67,6 +67,8 @@ int		 ns3_flow_add(struct ns3_backend *, const struct backend_flow *);
  * model's event) or in all (after). 0, or ENOENT. */
 int		 ns3_flow_stats(const struct ns3_backend *, int id,
 		    struct backend_flow_stats *st);
+/* The events ns-3's scheduler ran (after ns3_run: all of them). */
+uint64_t	 ns3_events(const struct ns3_backend *);
 /* Fill st with what registered host ifp's device counted. 0, or ENOENT. */
 int		 ns3_host_stats(const struct ns3_backend *, struct iface *ifp,
 		    struct backend_host_stats *st);

@@ -54,6 +54,12 @@ ns3_ops_host_stats(const struct world *w, struct iface *ifp,
 	return ns3_host_stats(ns3_of(w), ifp, st);
 }
 
+static uint64_t
+ns3_ops_events(const struct world *w)
+{
+	return ns3_events(ns3_of(w));
+}
+
 static int
 ns3_ops_run(struct world *w, simtime_t until, int (*stop)(void *), void *arg,
     char *err, size_t errlen)
@@ -80,5 +86,6 @@ const struct backend_ops backend_ns3 = {
 	.flow_stats = ns3_ops_flow_stats,
 	.host_stats = ns3_ops_host_stats,
 	.run = ns3_ops_run,
+	.events = ns3_ops_events,
 	.destroy = ns3_ops_destroy,
 };
