@@ -958,6 +958,18 @@ seg_rate(const struct segment *s)
 	return s->p.rate_bps ? s->p.rate_bps : 100000000000ULL;
 }
 
+// PPP puts 2 bytes before the datagram where pfsim's wire time
+// (wire_time_ns) counts 14 of header, 4 of FCS, 8 of preamble and 12 of
+// gap: 36 bytes more, sent as the gap after each frame (p2p_dev) and
+// counted into the links' delay (build_p2p, build_switch). Frames under
+// 60 bytes (pure ACKs) are padded there, not here: 6 bytes shorter on
+// ns-3 (XXX).
+static int64_t
+ppp_gap_ns(uint64_t rate)
+{
+	return (int64_t)(36 * 8 * 1000000000ULL / rate);
+}
+
 static Ptr<PointToPointNetDevice>
 p2p_dev(Ptr<Node> n, const Mac48Address &mac, uint64_t rate, uint32_t lim,
     uint32_t mtu, bool switched = false)
@@ -971,13 +983,7 @@ p2p_dev(Ptr<Node> n, const Mac48Address &mac, uint64_t rate, uint32_t lim,
 
 	d->SetAddress(mac);
 	d->SetDataRate(DataRate(rate));
-	// PPP puts 2 bytes before the datagram where pfsim's wire time
-	// (wire_time_ns) counts 14 of header, 4 of FCS, 8 of preamble and
-	// 12 of gap: 36 bytes more, as the gap after each frame. Frames
-	// under 60 bytes (pure ACKs) are padded there, not here: 6 bytes
-	// shorter on ns-3 (XXX).
-	d->SetInterframeGap(NanoSeconds((int64_t)(36 * 8 * 1000000000ULL /
-	    rate)));
+	d->SetInterframeGap(NanoSeconds(ppp_gap_ns(rate)));
 	d->SetQueue(txqueue(lim));
 	d->SetMtu((uint16_t)mtu);
 	n->AddDevice(d);
@@ -1005,7 +1011,7 @@ build_p2p(struct ns3_backend *x, struct segment *s,
     std::map<struct node *, Ptr<Node>> &nodes)
 {
 	uint64_t rate = seg_rate(s);
-	int64_t gap = (int64_t)(36 * 8 * 1000000000ULL / rate);
+	int64_t gap = ppp_gap_ns(rate);
 	Ptr<PointToPointNetDevice> d[2];
 
 	for (int k = 0; k < 2; k++) {
@@ -1095,7 +1101,7 @@ build_switch(struct ns3_backend *x, struct segment *s,
     std::map<struct node *, Ptr<Node>> &nodes)
 {
 	uint64_t rate = seg_rate(s);
-	int64_t gap = (int64_t)(36 * 8 * 1000000000ULL / rate);
+	int64_t gap = ppp_gap_ns(rate);
 	std::unique_ptr<Switch> sw(new Switch());
 	Ptr<Node> sn = CreateObject<Node>();
 

@@ -7,39 +7,22 @@
 # tests/ns3/tcp_cc_cubic_runs_on_ns3_unlike_linuxreno.sh.)
 . "$(dirname "$0")/lib.sh"
 
-cat >"$T/c.conf" <<'CONF'
-[sim]
-duration = 200ms
-capture  = none
-[net x]
-[net y]
-[firewall fw]
-nets   = x y
-hw     = 2009
-pfsync = off
-rules  = pass proto tcp from any to any flags S/SA keep state
-[host x1]
-net    = x
-tcp.cc = cubic
-[host y1]
-net = y
-[flow f]
-proto = tcp
-from  = x1
-to    = y1
-rate  = 2000pps
-CONF
-refused "$T/c.conf:13: host.x1.tcp.cc: cubic runs on ns-3's TCP only" \
+# single_fw.conf, with tcp.cc = cubic on x1 (its line for the message).
+sed '/^\[host x1\]/a tcp.cc = cubic' "$SRC/scenarios/single_fw.conf" \
+    >"$T/c.conf"
+line=$(grep -n '^tcp.cc' "$T/c.conf" | cut -d: -f1)
+[ -n "$line" ] || fail "no tcp.cc line in the test scenario"
+refused "$T/c.conf:$line: host.x1.tcp.cc: cubic runs on ns-3's TCP only" \
     "$T/c.conf"
 refused "--set: host.y1.tcp.cc: 'vegas': expected one of" \
     "$T/c.conf" --set host.x1.tcp.cc=linuxreno --set host.y1.tcp.cc=vegas
 ok "cubic and unknown values refused on the builtin"
 
 sed '/^tcp.cc/d' "$T/c.conf" >"$T/d.conf"
-"$SIM" "$T/d.conf" --out "$T/default" --quiet ||
+"$SIM" "$T/d.conf" --duration 200ms --out "$T/default" --quiet ||
     fail "default: exit $?"
 for cc in linuxreno newreno; do
-	"$SIM" "$T/d.conf" --set host.x1.tcp.cc=$cc \
+	"$SIM" "$T/d.conf" --duration 200ms --set host.x1.tcp.cc=$cc \
 	    --set host.y1.tcp.cc=$cc --out "$T/$cc" --quiet ||
 	    fail "$cc: exit $?"
 	summary_core "$T/default" >"$T/a"
